@@ -1,0 +1,1 @@
+//! Aging: open amounts by bucket of days overdue, per customer, segment, group and portfolio.

@@ -1,0 +1,39 @@
+//! One error type over every area, for callers that want a single type.
+
+use crate::calendar::CalendarError;
+use crate::interest::InterestError;
+use crate::ledger::LedgerError;
+use crate::metrics::ReportError;
+use crate::money::MoneyError;
+use crate::terms::TermsError;
+
+/// Any error encours can return. Each variant wraps the error type of one area; the
+/// message is the area's own, naming the field and the value.
+///
+/// ```
+/// use encours_core::{Error, money::Currency};
+/// let err: Error = Currency::from_code("EUX").unwrap_err().into();
+/// assert!(matches!(err, Error::Money(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Money, currency, rounding, allocation or FX error.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Calendar or business-day error.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// Payment-terms parse or schedule error.
+    #[error(transparent)]
+    Terms(#[from] TermsError),
+    /// Ledger, customer, item, payment or cash-application error.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// Aging or metrics error.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// Late-payment interest or fee error.
+    #[error(transparent)]
+    Interest(#[from] InterestError),
+}

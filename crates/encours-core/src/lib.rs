@@ -1,0 +1,34 @@
+//! # encours-core
+//!
+//! The pure domain core of encours: no I/O, no global state, deterministic.
+//!
+//! One module per domain concept, named after the glossary in `DOMAIN.md`:
+//!
+//! - [`money`]: amounts with their currency, rounding, allocation, FX conversion;
+//! - [`calendar`]: business-day calendars with holiday rules and roll conventions;
+//! - [`terms`]: payment terms, their parser, due schedules and LME compliance;
+//! - [`ledger`]: customers, open items, payments, cash application, *as of* views;
+//! - [`aging`]: aging buckets per customer, segment, group and portfolio;
+//! - [`metrics`]: DSO (simple, count-back), best possible DSO, ADD, CEI, days beyond
+//!   terms, payment index, Pareto;
+//! - [`interest`]: statutory and contractual late-payment interest and recovery fees.
+//!
+//! Every area has its own error type; [`Error`] wraps them all for callers (such as
+//! the C and Python bindings) that want one type.
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+pub mod aging;
+pub mod calendar;
+mod decimal_serde;
+mod error;
+pub mod interest;
+pub mod ledger;
+pub mod metrics;
+pub mod money;
+pub mod terms;
+
+pub use error::Error;

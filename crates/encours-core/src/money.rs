@@ -1,0 +1,1284 @@
+//! Money: an exact decimal amount with its currency.
+//!
+//! Amounts are [`rust_decimal::Decimal`], never floating point. A [`Money`] always
+//! carries its [`Currency`]; arithmetic between two currencies is an error, and
+//! conversion needs an explicit rate ([`FxRates`]). Rounding goes to the currency's
+//! minor unit with a stated [`RoundingMode`], and every split ([`Money::allocate`],
+//! [`Money::split`]) adds back to the total to the minor unit.
+//!
+//! ```
+//! use encours_core::money::{Currency, Money, Remainder};
+//! let fee = Money::parse("100.00", Currency::EUR)?;
+//! let parts = fee.split(3, Remainder::LargestRemainder)?;
+//! let shown: Vec<String> = parts.iter().map(|m| m.amount().to_string()).collect();
+//! assert_eq!(shown, ["33.34", "33.33", "33.33"]);
+//! # Ok::<(), encours_core::money::MoneyError>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What can go wrong with money: every message names the field or operation and the
+/// value that was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoneyError {
+    /// The code is not three ASCII letters.
+    #[error("invalid currency code \"{code}\": expected three ASCII letters such as \"EUR\"")]
+    InvalidCurrencyCode {
+        /// The code as given.
+        code: String,
+    },
+    /// The code is well formed but not an ISO 4217 currency known to encours.
+    #[error(
+        "unknown currency code \"{code}\": not an ISO 4217 code known to encours; declare it with Currency::custom(code, minor_units)"
+    )]
+    UnknownCurrency {
+        /// The code as given.
+        code: String,
+    },
+    /// A custom currency asked for more decimals than an exact decimal can hold.
+    #[error("invalid minor units {minor_units} for currency \"{code}\": expected 0 to 8")]
+    InvalidMinorUnits {
+        /// The currency code.
+        code: String,
+        /// The minor units asked for.
+        minor_units: u32,
+    },
+    /// Two amounts in different currencies were combined.
+    #[error(
+        "currency mismatch in {operation}: {left} and {right} cannot be combined without an exchange rate"
+    )]
+    CurrencyMismatch {
+        /// The operation attempted (`add`, `subtract`, `compare`…).
+        operation: &'static str,
+        /// The left-hand currency.
+        left: Currency,
+        /// The right-hand currency.
+        right: Currency,
+    },
+    /// The result does not fit in a decimal (about 7.9e28).
+    #[error("decimal overflow in {operation}")]
+    Overflow {
+        /// The operation that overflowed.
+        operation: &'static str,
+    },
+    /// A string could not be parsed as an exact decimal amount.
+    #[error("invalid amount \"{value}\" for {field}: {reason}")]
+    InvalidAmount {
+        /// The field being parsed.
+        field: &'static str,
+        /// The text as given.
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// Allocation ratios are unusable (empty, negative, or summing to zero).
+    #[error("invalid allocation ratios {ratios}: {reason}")]
+    InvalidRatios {
+        /// The ratios, as text.
+        ratios: String,
+        /// Why they were refused.
+        reason: &'static str,
+    },
+    /// A split into zero parts was asked for.
+    #[error("invalid number of parts {parts}: expected at least 1")]
+    InvalidParts {
+        /// The number asked for.
+        parts: usize,
+    },
+    /// No exchange rate is known for the pair.
+    #[error("no exchange rate from {from} to {to}: supply one with FxRates::insert")]
+    MissingRate {
+        /// Source currency.
+        from: Currency,
+        /// Target currency.
+        to: Currency,
+    },
+    /// An exchange rate must be positive.
+    #[error("invalid exchange rate {rate} from {from} to {to}: expected a positive number")]
+    InvalidRate {
+        /// Source currency.
+        from: Currency,
+        /// Target currency.
+        to: Currency,
+        /// The rate as given.
+        rate: Decimal,
+    },
+}
+
+/// An ISO 4217 currency (or a caller-declared one) and its number of minor units.
+///
+/// `Currency` is `Copy` and four bytes wide, so it costs nothing to carry on every
+/// amount. Built-in codes come from ISO 4217 (the ~50 most traded, including the
+/// zero-decimal JPY and KRW and the three-decimal KWD, BHD and TND); other codes are
+/// declared with [`Currency::custom`].
+///
+/// ```
+/// use encours_core::money::Currency;
+/// let jpy: Currency = "JPY".parse()?;
+/// assert_eq!(jpy.minor_units(), 0);
+/// assert_eq!(Currency::from_code("kwd")?.minor_units(), 3);
+/// let points = Currency::custom("XPT", 2)?;
+/// assert_eq!(points.code(), "XPT");
+/// # Ok::<(), encours_core::money::MoneyError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency {
+    code: [u8; 3],
+    minor_units: u8,
+}
+
+macro_rules! iso_currencies {
+    ($($name:ident = $code:literal, $units:literal, $label:literal;)*) => {
+        impl Currency {
+            $(
+                #[doc = concat!($label, " (", $code, "), ", stringify!($units), " minor units.")]
+                pub const $name: Currency = Currency::from_static($code, $units);
+            )*
+        }
+        const ISO_TABLE: &[Currency] = &[$(Currency::$name),*];
+    };
+}
+
+iso_currencies! {
+    AED = "AED", 2, "UAE dirham";
+    ARS = "ARS", 2, "Argentine peso";
+    AUD = "AUD", 2, "Australian dollar";
+    BGN = "BGN", 2, "Bulgarian lev";
+    BHD = "BHD", 3, "Bahraini dinar";
+    BRL = "BRL", 2, "Brazilian real";
+    CAD = "CAD", 2, "Canadian dollar";
+    CHF = "CHF", 2, "Swiss franc";
+    CLP = "CLP", 0, "Chilean peso";
+    CNY = "CNY", 2, "Chinese yuan";
+    COP = "COP", 2, "Colombian peso";
+    CZK = "CZK", 2, "Czech koruna";
+    DKK = "DKK", 2, "Danish krone";
+    DZD = "DZD", 2, "Algerian dinar";
+    EGP = "EGP", 2, "Egyptian pound";
+    EUR = "EUR", 2, "Euro";
+    GBP = "GBP", 2, "Pound sterling";
+    HKD = "HKD", 2, "Hong Kong dollar";
+    HUF = "HUF", 2, "Hungarian forint";
+    IDR = "IDR", 2, "Indonesian rupiah";
+    ILS = "ILS", 2, "Israeli new shekel";
+    INR = "INR", 2, "Indian rupee";
+    ISK = "ISK", 0, "Icelandic króna";
+    JOD = "JOD", 3, "Jordanian dinar";
+    JPY = "JPY", 0, "Japanese yen";
+    KRW = "KRW", 0, "South Korean won";
+    KWD = "KWD", 3, "Kuwaiti dinar";
+    MAD = "MAD", 2, "Moroccan dirham";
+    MXN = "MXN", 2, "Mexican peso";
+    MYR = "MYR", 2, "Malaysian ringgit";
+    NGN = "NGN", 2, "Nigerian naira";
+    NOK = "NOK", 2, "Norwegian krone";
+    NZD = "NZD", 2, "New Zealand dollar";
+    OMR = "OMR", 3, "Omani rial";
+    PEN = "PEN", 2, "Peruvian sol";
+    PHP = "PHP", 2, "Philippine peso";
+    PLN = "PLN", 2, "Polish złoty";
+    QAR = "QAR", 2, "Qatari riyal";
+    RON = "RON", 2, "Romanian leu";
+    RSD = "RSD", 2, "Serbian dinar";
+    SAR = "SAR", 2, "Saudi riyal";
+    SEK = "SEK", 2, "Swedish krona";
+    SGD = "SGD", 2, "Singapore dollar";
+    THB = "THB", 2, "Thai baht";
+    TND = "TND", 3, "Tunisian dinar";
+    TRY = "TRY", 2, "Turkish lira";
+    TWD = "TWD", 2, "New Taiwan dollar";
+    UAH = "UAH", 2, "Ukrainian hryvnia";
+    USD = "USD", 2, "US dollar";
+    VND = "VND", 0, "Vietnamese đồng";
+    XAF = "XAF", 0, "Central African CFA franc";
+    XOF = "XOF", 0, "West African CFA franc";
+    XPF = "XPF", 0, "CFP franc";
+    ZAR = "ZAR", 2, "South African rand";
+}
+
+/// Decimal places an exact decimal can spare for a currency's minor unit.
+const MAX_MINOR_UNITS: u32 = 8;
+
+impl Currency {
+    // Only called with the literal codes of the table above, checked at compile time.
+    #[allow(clippy::indexing_slicing)]
+    const fn from_static(code: &str, minor_units: u8) -> Currency {
+        let b = code.as_bytes();
+        Currency {
+            code: [b[0], b[1], b[2]],
+            minor_units,
+        }
+    }
+
+    /// The ISO 4217 currency with this code (case-insensitive).
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidCurrencyCode`] when the code is not three ASCII letters,
+    /// [`MoneyError::UnknownCurrency`] when no built-in currency has it.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::Currency;
+    /// assert_eq!(Currency::from_code("eur")?, Currency::EUR);
+    /// assert!(Currency::from_code("EUX").is_err());
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn from_code(code: &str) -> Result<Currency, MoneyError> {
+        let normalized = normalize_code(code)?;
+        ISO_TABLE
+            .iter()
+            .find(|c| c.code == normalized)
+            .copied()
+            .ok_or_else(|| MoneyError::UnknownCurrency {
+                code: code.to_owned(),
+            })
+    }
+
+    /// A caller-declared currency (a code ISO does not list, or an ISO code with other
+    /// minor units), with 0 to 8 minor units.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidCurrencyCode`] for a code that is not three ASCII letters,
+    /// [`MoneyError::InvalidMinorUnits`] above 8 minor units.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::Currency;
+    /// let c = Currency::custom("xbt", 8)?;
+    /// assert_eq!((c.code(), c.minor_units(), c.is_iso()), ("XBT", 8, false));
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn custom(code: &str, minor_units: u32) -> Result<Currency, MoneyError> {
+        let normalized = normalize_code(code)?;
+        let units = u8::try_from(minor_units)
+            .ok()
+            .filter(|u| u32::from(*u) <= MAX_MINOR_UNITS)
+            .ok_or_else(|| MoneyError::InvalidMinorUnits {
+                code: code.to_owned(),
+                minor_units,
+            })?;
+        Ok(Currency {
+            code: normalized,
+            minor_units: units,
+        })
+    }
+
+    /// The three-letter code, upper case.
+    pub fn code(&self) -> &str {
+        // The code is validated as ASCII letters on construction.
+        std::str::from_utf8(&self.code).unwrap_or("???")
+    }
+
+    /// Number of digits after the decimal point in the minor unit (2 for EUR, 0 for JPY).
+    pub fn minor_units(&self) -> u32 {
+        u32::from(self.minor_units)
+    }
+
+    /// Whether this is the built-in ISO 4217 definition of the code.
+    pub fn is_iso(&self) -> bool {
+        ISO_TABLE.contains(self)
+    }
+
+    /// All built-in ISO 4217 currencies, sorted by code.
+    pub fn iso_currencies() -> &'static [Currency] {
+        ISO_TABLE
+    }
+
+    /// The smallest amount in this currency (0.01 for EUR, 1 for JPY).
+    pub fn minor_unit(&self) -> Decimal {
+        Decimal::new(1, self.minor_units())
+    }
+}
+
+fn normalize_code(code: &str) -> Result<[u8; 3], MoneyError> {
+    let bytes = code.as_bytes();
+    match bytes {
+        [a, b, c] if bytes.iter().all(u8::is_ascii_alphabetic) => Ok([
+            a.to_ascii_uppercase(),
+            b.to_ascii_uppercase(),
+            c.to_ascii_uppercase(),
+        ]),
+        _ => Err(MoneyError::InvalidCurrencyCode {
+            code: code.to_owned(),
+        }),
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_iso() {
+            write!(f, "{}", self.code())
+        } else {
+            write!(f, "{}/{}", self.code(), self.minor_units)
+        }
+    }
+}
+
+impl FromStr for Currency {
+    type Err = MoneyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::from_code(s)
+    }
+}
+
+/// ISO currencies serialize as their code (`"EUR"`); custom ones as
+/// `{"code": "XBT", "minor_units": 8}` so that they round-trip exactly.
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_iso() {
+            serializer.serialize_str(self.code())
+        } else {
+            #[derive(Serialize)]
+            struct Custom<'a> {
+                code: &'a str,
+                minor_units: u32,
+            }
+            Custom {
+                code: self.code(),
+                minor_units: self.minor_units(),
+            }
+            .serialize(serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Code(String),
+            Custom { code: String, minor_units: u32 },
+        }
+        match Repr::deserialize(deserializer)? {
+            Repr::Code(code) => Currency::from_code(&code),
+            Repr::Custom { code, minor_units } => Currency::custom(&code, minor_units),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+/// How to round to a currency's minor unit.
+///
+/// The default is [`RoundingMode::HalfUp`] (half away from zero), the commercial rule
+/// used on invoices; [`RoundingMode::HalfEven`] (banker's rounding) is available for
+/// accounting conventions that require it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Half away from zero: 0.125 → 0.13, -0.125 → -0.13.
+    #[default]
+    HalfUp,
+    /// Half to even (banker's rounding): 0.125 → 0.12, 0.135 → 0.14.
+    HalfEven,
+    /// Toward zero (truncate).
+    Down,
+    /// Away from zero.
+    Up,
+}
+
+impl RoundingMode {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        }
+    }
+
+    /// Round a bare decimal to `dp` places with this mode.
+    pub fn round(self, value: Decimal, dp: u32) -> Decimal {
+        value.round_dp_with_strategy(dp, self.strategy())
+    }
+}
+
+/// Where the minor units left over by a split go.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remainder {
+    /// Largest-remainder (Hamilton) method: each part is rounded down, then the
+    /// leftover minor units go one each to the parts with the largest fractional
+    /// remainders (ties to the earliest part). The fairest split.
+    #[default]
+    LargestRemainder,
+    /// Every part but the last is rounded down; the last takes the rest. Common for
+    /// instalment plans, where the final instalment absorbs the cents.
+    OnLast,
+    /// Every part but the first is rounded down; the first takes the rest.
+    OnFirst,
+}
+
+/// An exact amount in a currency.
+///
+/// A `Money` may hold more decimals than its currency's minor unit (interest accrues
+/// in fractions of a cent); [`Money::round`] brings it to the minor unit. Arithmetic is
+/// checked: a currency mismatch or a decimal overflow is an error, never a panic.
+///
+/// Serialized as `{"amount": "12.34", "currency": "EUR"}` (the amount as a string so no
+/// precision is lost).
+///
+/// ```
+/// use encours_core::money::{Currency, Money};
+/// let invoice = Money::parse("1200.00", Currency::EUR)?;
+/// let paid = Money::parse("450.10", Currency::EUR)?;
+/// assert_eq!(invoice.checked_sub(&paid)?.to_string(), "749.90 EUR");
+/// assert!(invoice.checked_add(&Money::parse("1", Currency::USD)?).is_err());
+/// # Ok::<(), encours_core::money::MoneyError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    #[serde(with = "crate::decimal_serde")]
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount in a currency, kept exactly as given.
+    pub const fn new(amount: Decimal, currency: Currency) -> Money {
+        Money { amount, currency }
+    }
+
+    /// Zero in a currency.
+    pub const fn zero(currency: Currency) -> Money {
+        Money {
+            amount: Decimal::ZERO,
+            currency,
+        }
+    }
+
+    /// Parse an exact decimal string (`"1234.56"`, `"-3"`) in a currency. Refuses text
+    /// that would need rounding to fit a decimal (more than 28 significant digits).
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidAmount`] when the text is not an exact decimal.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// assert_eq!(Money::parse(" 19.90 ", Currency::EUR)?.amount().to_string(), "19.90");
+    /// assert!(Money::parse("19,90", Currency::EUR).is_err());
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn parse(text: &str, currency: Currency) -> Result<Money, MoneyError> {
+        parse_decimal("amount", text).map(|amount| Money { amount, currency })
+    }
+
+    /// An amount given as an integer count of minor units (cents for EUR).
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// assert_eq!(Money::from_minor(123456, Currency::EUR).to_string(), "1234.56 EUR");
+    /// assert_eq!(Money::from_minor(1500, Currency::JPY).to_string(), "1500 JPY");
+    /// ```
+    pub fn from_minor(minor: i64, currency: Currency) -> Money {
+        Money {
+            amount: Decimal::new(minor, currency.minor_units()),
+            currency,
+        }
+    }
+
+    /// The amount.
+    pub const fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub const fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Whether the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    /// Whether the amount is strictly below zero.
+    pub fn is_negative(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    /// Whether the amount is strictly above zero.
+    pub fn is_positive(&self) -> bool {
+        self.amount.is_sign_positive() && !self.amount.is_zero()
+    }
+
+    /// The absolute value.
+    pub fn abs(&self) -> Money {
+        Money {
+            amount: self.amount.abs(),
+            currency: self.currency,
+        }
+    }
+
+    /// The opposite amount.
+    pub fn negate(&self) -> Money {
+        Money {
+            amount: -self.amount,
+            currency: self.currency,
+        }
+    }
+
+    fn same_currency(&self, other: &Money, operation: &'static str) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch {
+                operation,
+                left: self.currency,
+                right: other.currency,
+            })
+        }
+    }
+
+    /// `self + other`.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`] for different currencies,
+    /// [`MoneyError::Overflow`] when the sum does not fit.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// let a = Money::from_minor(1050, Currency::EUR);
+    /// assert_eq!(a.checked_add(&a)?, Money::from_minor(2100, Currency::EUR));
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn checked_add(&self, other: &Money) -> Result<Money, MoneyError> {
+        self.same_currency(other, "add")?;
+        self.amount
+            .checked_add(other.amount)
+            .map(|amount| Money {
+                amount,
+                currency: self.currency,
+            })
+            .ok_or(MoneyError::Overflow { operation: "add" })
+    }
+
+    /// `self - other`.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`] for different currencies,
+    /// [`MoneyError::Overflow`] when the difference does not fit.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// let a = Money::from_minor(1050, Currency::EUR);
+    /// assert_eq!(a.checked_sub(&a)?, Money::zero(Currency::EUR));
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn checked_sub(&self, other: &Money) -> Result<Money, MoneyError> {
+        self.same_currency(other, "subtract")?;
+        self.amount
+            .checked_sub(other.amount)
+            .map(|amount| Money {
+                amount,
+                currency: self.currency,
+            })
+            .ok_or(MoneyError::Overflow {
+                operation: "subtract",
+            })
+    }
+
+    /// `self × factor`, unrounded.
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] when the product does not fit.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let a = Money::from_minor(1000, Currency::EUR);
+    /// assert_eq!(a.checked_mul(Decimal::new(15, 1))?.amount(), Decimal::new(1500, 2));
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn checked_mul(&self, factor: Decimal) -> Result<Money, MoneyError> {
+        self.amount
+            .checked_mul(factor)
+            .map(|amount| Money {
+                amount,
+                currency: self.currency,
+            })
+            .ok_or(MoneyError::Overflow {
+                operation: "multiply",
+            })
+    }
+
+    /// Compare two amounts of the same currency.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`] for different currencies.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// use std::cmp::Ordering;
+    /// let a = Money::from_minor(1, Currency::EUR);
+    /// assert_eq!(a.checked_cmp(&Money::zero(Currency::EUR))?, Ordering::Greater);
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn checked_cmp(&self, other: &Money) -> Result<std::cmp::Ordering, MoneyError> {
+        self.same_currency(other, "compare")?;
+        Ok(self.amount.cmp(&other.amount))
+    }
+
+    /// The smaller of two amounts of the same currency.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`] for different currencies.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// let a = Money::from_minor(5, Currency::EUR);
+    /// let b = Money::from_minor(3, Currency::EUR);
+    /// assert_eq!(a.checked_min(&b)?, b);
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn checked_min(&self, other: &Money) -> Result<Money, MoneyError> {
+        Ok(if self.checked_cmp(other)?.is_le() {
+            *self
+        } else {
+            *other
+        })
+    }
+
+    /// Round to the currency's minor unit.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money, RoundingMode};
+    /// let m = Money::parse("2.345", Currency::EUR)?;
+    /// assert_eq!(m.round(RoundingMode::HalfUp).to_string(), "2.35 EUR");
+    /// assert_eq!(m.round(RoundingMode::HalfEven).to_string(), "2.34 EUR");
+    /// assert_eq!(Money::parse("2.5", Currency::JPY)?.round(RoundingMode::HalfUp).to_string(), "3 JPY");
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn round(&self, mode: RoundingMode) -> Money {
+        Money {
+            amount: mode.round(self.amount, self.currency.minor_units()),
+            currency: self.currency,
+        }
+    }
+
+    /// Whether the amount has no digits below the currency's minor unit.
+    pub fn is_in_minor_units(&self) -> bool {
+        self.amount.round_dp(self.currency.minor_units()) == self.amount
+    }
+
+    /// The amount as an integer count of minor units, if it is exactly representable.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidAmount`] when the amount has digits below the minor unit,
+    /// [`MoneyError::Overflow`] when it does not fit in an `i64`.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// assert_eq!(Money::parse("12.30", Currency::EUR)?.to_minor()?, 1230);
+    /// assert!(Money::parse("12.305", Currency::EUR)?.to_minor().is_err());
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn to_minor(&self) -> Result<i64, MoneyError> {
+        if !self.is_in_minor_units() {
+            return Err(MoneyError::InvalidAmount {
+                field: "amount",
+                value: self.amount.to_string(),
+                reason: format!(
+                    "has digits below the minor unit of {} ({} decimals); round it first",
+                    self.currency,
+                    self.currency.minor_units()
+                ),
+            });
+        }
+        let scaled = self
+            .amount
+            .checked_mul(Decimal::from(10_i64.pow(self.currency.minor_units())))
+            .ok_or(MoneyError::Overflow {
+                operation: "to_minor",
+            })?;
+        i64::try_from(scaled).map_err(|_| MoneyError::Overflow {
+            operation: "to_minor",
+        })
+    }
+
+    /// Split into parts proportional to `ratios`, each rounded to the minor unit, the
+    /// parts adding back exactly to `self` rounded to the minor unit. A negative amount
+    /// splits into negative parts.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidRatios`] when `ratios` is empty, has a negative ratio or
+    /// sums to zero; [`MoneyError::Overflow`] on decimal overflow.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money, Remainder};
+    /// use rust_decimal::Decimal;
+    /// let total = Money::parse("1000.00", Currency::EUR)?;
+    /// let parts = total.allocate(&[Decimal::new(30, 0), Decimal::new(70, 0)], Remainder::OnLast)?;
+    /// assert_eq!(parts[0].to_string(), "300.00 EUR");
+    /// assert_eq!(parts[1].to_string(), "700.00 EUR");
+    /// let thirds = Money::parse("0.10", Currency::EUR)?
+    ///     .allocate(&[Decimal::ONE; 3], Remainder::LargestRemainder)?;
+    /// assert_eq!(thirds.iter().map(|m| m.to_minor().unwrap()).collect::<Vec<_>>(), [4, 3, 3]);
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn allocate(
+        &self,
+        ratios: &[Decimal],
+        remainder: Remainder,
+    ) -> Result<Vec<Money>, MoneyError> {
+        let bad = |reason| MoneyError::InvalidRatios {
+            ratios: format!("{ratios:?}"),
+            reason,
+        };
+        if ratios.is_empty() {
+            return Err(bad("expected at least one ratio"));
+        }
+        if ratios.iter().any(|r| r.is_sign_negative() && !r.is_zero()) {
+            return Err(bad("ratios must not be negative"));
+        }
+        let overflow = MoneyError::Overflow {
+            operation: "allocate",
+        };
+        let sum = ratios
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(*r))
+            .ok_or(overflow.clone())?;
+        if sum.is_zero() {
+            return Err(bad("ratios must not sum to zero"));
+        }
+        let units = self.currency.minor_units();
+        let total = self.round(RoundingMode::HalfUp).amount;
+        let sign = if total.is_sign_negative() {
+            Decimal::NEGATIVE_ONE
+        } else {
+            Decimal::ONE
+        };
+        let magnitude = total.abs();
+        let mut floors = Vec::with_capacity(ratios.len());
+        let mut fractions = Vec::with_capacity(ratios.len());
+        let mut allotted = Decimal::ZERO;
+        for r in ratios {
+            let exact = magnitude
+                .checked_mul(*r)
+                .and_then(|p| p.checked_div(sum))
+                .ok_or(overflow.clone())?;
+            let floor = exact.round_dp_with_strategy(units, RoundingStrategy::ToZero);
+            allotted = allotted.checked_add(floor).ok_or(overflow.clone())?;
+            fractions.push(exact - floor);
+            floors.push(floor);
+        }
+        let unit = self.currency.minor_unit();
+        let leftover = magnitude - allotted;
+        // leftover is a whole number of minor units, fewer than the number of parts.
+        let mut left_units = (leftover / unit)
+            .trunc()
+            .to_string()
+            .parse::<usize>()
+            .unwrap_or(0);
+        match remainder {
+            Remainder::OnLast => {
+                if let Some(last) = floors.last_mut() {
+                    *last += leftover;
+                }
+            }
+            Remainder::OnFirst => {
+                if let Some(first) = floors.first_mut() {
+                    *first += leftover;
+                }
+            }
+            Remainder::LargestRemainder => {
+                let mut order: Vec<usize> = (0..floors.len()).collect();
+                // Stable sort keeps ties in part order, so the split is deterministic.
+                order.sort_by(|a, b| fractions.get(*b).cmp(&fractions.get(*a)));
+                for i in order {
+                    if left_units == 0 {
+                        break;
+                    }
+                    if let Some(part) = floors.get_mut(i) {
+                        *part += unit;
+                        left_units -= 1;
+                    }
+                }
+            }
+        }
+        Ok(floors
+            .into_iter()
+            .map(|amount| Money {
+                amount: amount * sign,
+                currency: self.currency,
+            })
+            .collect())
+    }
+
+    /// Split into `parts` near-equal parts adding back to the total to the minor unit.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidParts`] for zero parts.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, Money, Remainder};
+    /// let parts = Money::from_minor(1000, Currency::JPY).split(3, Remainder::OnLast)?;
+    /// assert_eq!(parts.iter().map(|m| m.to_minor().unwrap()).collect::<Vec<_>>(), [333, 333, 334]);
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn split(&self, parts: usize, remainder: Remainder) -> Result<Vec<Money>, MoneyError> {
+        if parts == 0 {
+            return Err(MoneyError::InvalidParts { parts });
+        }
+        self.allocate(&vec![Decimal::ONE; parts], remainder)
+    }
+}
+
+/// Parse an exact decimal for a named field.
+pub(crate) fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, MoneyError> {
+    crate::decimal_serde::parse_exact(text).map_err(|reason| MoneyError::InvalidAmount {
+        field,
+        value: text.to_owned(),
+        reason,
+    })
+}
+
+impl fmt::Display for Money {
+    /// `"1234.56 EUR"`: the exact amount, then the code.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({} {:?})", self.amount, self.currency)
+    }
+}
+
+/// Exchange rates supplied by the caller: encours never invents one.
+///
+/// A rate `r` from `A` to `B` means `1 A = r B`. When only the opposite direction is
+/// known, its inverse is used.
+///
+/// ```
+/// use encours_core::money::{Currency, FxRates, Money, RoundingMode};
+/// use rust_decimal::Decimal;
+/// let mut fx = FxRates::new();
+/// fx.insert(Currency::USD, Currency::EUR, Decimal::new(92, 2))?;
+/// let eur = fx.convert(&Money::from_minor(10000, Currency::USD), Currency::EUR, RoundingMode::HalfUp)?;
+/// assert_eq!(eur.to_string(), "92.00 EUR");
+/// let usd = fx.convert(&eur, Currency::USD, RoundingMode::HalfUp)?;
+/// assert_eq!(usd.to_string(), "100.00 USD");
+/// # Ok::<(), encours_core::money::MoneyError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FxRates {
+    rates: Vec<FxRate>,
+}
+
+/// One quoted exchange rate: `1 from = rate to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FxRate {
+    /// Source currency.
+    pub from: Currency,
+    /// Target currency.
+    pub to: Currency,
+    /// Units of `to` for one unit of `from`.
+    #[serde(with = "crate::decimal_serde")]
+    pub rate: Decimal,
+}
+
+impl FxRates {
+    /// No rates.
+    pub fn new() -> FxRates {
+        FxRates::default()
+    }
+
+    /// Add or replace the rate `1 from = rate to`.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidRate`] when the rate is not positive.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, FxRates};
+    /// use rust_decimal::Decimal;
+    /// let mut fx = FxRates::new();
+    /// assert!(fx.insert(Currency::GBP, Currency::EUR, Decimal::ZERO).is_err());
+    /// ```
+    pub fn insert(
+        &mut self,
+        from: Currency,
+        to: Currency,
+        rate: Decimal,
+    ) -> Result<(), MoneyError> {
+        if rate <= Decimal::ZERO {
+            return Err(MoneyError::InvalidRate { from, to, rate });
+        }
+        self.rates.retain(|r| !(r.from == from && r.to == to));
+        self.rates.push(FxRate { from, to, rate });
+        Ok(())
+    }
+
+    /// The rate from one currency to another (1 for the same currency).
+    ///
+    /// # Errors
+    /// [`MoneyError::MissingRate`] when neither direction was supplied.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, FxRates};
+    /// use rust_decimal::Decimal;
+    /// let mut fx = FxRates::new();
+    /// fx.insert(Currency::EUR, Currency::CHF, Decimal::new(94, 2))?;
+    /// assert_eq!(fx.rate(Currency::EUR, Currency::CHF)?, Decimal::new(94, 2));
+    /// assert!(fx.rate(Currency::EUR, Currency::GBP).is_err());
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn rate(&self, from: Currency, to: Currency) -> Result<Decimal, MoneyError> {
+        if from == to {
+            return Ok(Decimal::ONE);
+        }
+        if let Some(r) = self.rates.iter().find(|r| r.from == from && r.to == to) {
+            return Ok(r.rate);
+        }
+        if let Some(r) = self.rates.iter().find(|r| r.from == to && r.to == from) {
+            return Decimal::ONE
+                .checked_div(r.rate)
+                .ok_or(MoneyError::Overflow {
+                    operation: "invert rate",
+                });
+        }
+        Err(MoneyError::MissingRate { from, to })
+    }
+
+    /// Convert an amount, rounding the result to the target's minor unit.
+    ///
+    /// # Errors
+    /// [`MoneyError::MissingRate`] without a rate, [`MoneyError::Overflow`] on overflow.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::money::{Currency, FxRates, Money, RoundingMode};
+    /// use rust_decimal::Decimal;
+    /// let mut fx = FxRates::new();
+    /// fx.insert(Currency::EUR, Currency::JPY, Decimal::new(16234, 2))?;
+    /// let yen = fx.convert(&Money::from_minor(1000, Currency::EUR), Currency::JPY, RoundingMode::HalfUp)?;
+    /// assert_eq!(yen.to_string(), "1623 JPY");
+    /// # Ok::<(), encours_core::money::MoneyError>(())
+    /// ```
+    pub fn convert(
+        &self,
+        money: &Money,
+        to: Currency,
+        mode: RoundingMode,
+    ) -> Result<Money, MoneyError> {
+        let rate = self.rate(money.currency(), to)?;
+        let amount = money
+            .amount()
+            .checked_mul(rate)
+            .ok_or(MoneyError::Overflow {
+                operation: "convert",
+            })?;
+        Ok(Money::new(amount, to).round(mode))
+    }
+
+    /// The quoted rates, in insertion order.
+    pub fn rates(&self) -> &[FxRate] {
+        &self.rates
+    }
+}
+
+/// Amounts in several currencies kept apart, never added across currencies.
+///
+/// Reports use it for "totals per currency".
+///
+/// ```
+/// use encours_core::money::{Currency, Money, MultiCurrency};
+/// let mut totals = MultiCurrency::new();
+/// totals.add(&Money::from_minor(1000, Currency::EUR))?;
+/// totals.add(&Money::from_minor(250, Currency::USD))?;
+/// totals.add(&Money::from_minor(500, Currency::EUR))?;
+/// assert_eq!(totals.get(Currency::EUR), Money::from_minor(1500, Currency::EUR));
+/// assert_eq!(totals.len(), 2);
+/// # Ok::<(), encours_core::money::MoneyError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MultiCurrency {
+    totals: BTreeMap<Currency, AmountStr>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+struct AmountStr(#[serde(with = "crate::decimal_serde")] Decimal);
+
+impl MultiCurrency {
+    /// No amounts.
+    pub fn new() -> MultiCurrency {
+        MultiCurrency::default()
+    }
+
+    /// Add an amount to the total of its currency.
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] when the total does not fit.
+    pub fn add(&mut self, money: &Money) -> Result<(), MoneyError> {
+        let slot = self.totals.entry(money.currency()).or_default();
+        slot.0 = slot
+            .0
+            .checked_add(money.amount())
+            .ok_or(MoneyError::Overflow { operation: "add" })?;
+        Ok(())
+    }
+
+    /// The total in one currency (zero if none was added).
+    pub fn get(&self, currency: Currency) -> Money {
+        Money::new(
+            self.totals.get(&currency).map(|a| a.0).unwrap_or_default(),
+            currency,
+        )
+    }
+
+    /// The totals, by currency code order.
+    pub fn iter(&self) -> impl Iterator<Item = Money> + '_ {
+        self.totals.iter().map(|(c, a)| Money::new(a.0, *c))
+    }
+
+    /// Number of currencies present.
+    pub fn len(&self) -> usize {
+        self.totals.len()
+    }
+
+    /// Whether no amount was added.
+    pub fn is_empty(&self) -> bool {
+        self.totals.is_empty()
+    }
+
+    /// Convert everything into one currency with the given rates, each currency's total
+    /// converted and rounded once, then summed.
+    ///
+    /// # Errors
+    /// [`MoneyError::MissingRate`] when a rate is missing, [`MoneyError::Overflow`].
+    pub fn convert_total(
+        &self,
+        fx: &FxRates,
+        to: Currency,
+        mode: RoundingMode,
+    ) -> Result<Money, MoneyError> {
+        self.iter().try_fold(Money::zero(to), |acc, m| {
+            acc.checked_add(&fx.convert(&m, to, mode)?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn eur(minor: i64) -> Money {
+        Money::from_minor(minor, Currency::EUR)
+    }
+
+    #[test]
+    fn iso_minor_units_match_iso_4217() {
+        // ISO 4217 list one, as published by SIX (the maintenance agency).
+        for (code, units) in [
+            ("EUR", 2),
+            ("JPY", 0),
+            ("KRW", 0),
+            ("KWD", 3),
+            ("BHD", 3),
+            ("TND", 3),
+            ("CLP", 0),
+            ("ISK", 0),
+        ] {
+            assert_eq!(
+                Currency::from_code(code).unwrap().minor_units(),
+                units,
+                "{code}"
+            );
+        }
+        assert!(Currency::iso_currencies().len() >= 40);
+        let mut codes: Vec<_> = Currency::iso_currencies()
+            .iter()
+            .map(|c| c.code().to_owned())
+            .collect();
+        let sorted = {
+            let mut s = codes.clone();
+            s.sort();
+            s
+        };
+        assert_eq!(codes, sorted, "table is kept sorted");
+        codes.dedup();
+        assert_eq!(codes.len(), Currency::iso_currencies().len());
+    }
+
+    #[test]
+    fn currency_errors_name_the_value() {
+        assert_eq!(
+            Currency::from_code("EUX").unwrap_err().to_string(),
+            "unknown currency code \"EUX\": not an ISO 4217 code known to encours; declare it with Currency::custom(code, minor_units)"
+        );
+        assert_eq!(
+            Currency::from_code("E1R").unwrap_err().to_string(),
+            "invalid currency code \"E1R\": expected three ASCII letters such as \"EUR\""
+        );
+        assert!(Currency::custom("ABC", 9).is_err());
+    }
+
+    #[test]
+    fn currency_serde_round_trips() {
+        let iso = serde_json::to_string(&Currency::EUR).unwrap();
+        assert_eq!(iso, "\"EUR\"");
+        let custom = Currency::custom("XBT", 8).unwrap();
+        let json = serde_json::to_string(&custom).unwrap();
+        assert_eq!(json, r#"{"code":"XBT","minor_units":8}"#);
+        assert_eq!(serde_json::from_str::<Currency>(&json).unwrap(), custom);
+        assert!(serde_json::from_str::<Currency>("\"EUX\"").is_err());
+    }
+
+    #[test]
+    fn money_serde_is_exact() {
+        let m = Money::parse("12345678901234567890.12", Currency::EUR).unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(
+            json,
+            r#"{"amount":"12345678901234567890.12","currency":"EUR"}"#
+        );
+        assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+        // 31 significant digits would be rounded by Decimal::from_str: refused instead.
+        assert!(
+            serde_json::from_str::<Money>(
+                r#"{"amount":"1.234567890123456789012345678901","currency":"EUR"}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn mixing_currencies_is_an_error() {
+        let err = eur(1)
+            .checked_add(&Money::from_minor(1, Currency::USD))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "currency mismatch in add: EUR and USD cannot be combined without an exchange rate"
+        );
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        let max = Money::new(Decimal::MAX, Currency::EUR);
+        assert_eq!(
+            max.checked_add(&eur(100)),
+            Err(MoneyError::Overflow { operation: "add" })
+        );
+        assert!(max.checked_mul(Decimal::TWO).is_err());
+    }
+
+    #[test]
+    fn rounding_modes() {
+        let cases = [
+            ("0.125", RoundingMode::HalfUp, "0.13"),
+            ("0.125", RoundingMode::HalfEven, "0.12"),
+            ("0.135", RoundingMode::HalfEven, "0.14"),
+            ("-0.125", RoundingMode::HalfUp, "-0.13"),
+            ("0.129", RoundingMode::Down, "0.12"),
+            ("0.121", RoundingMode::Up, "0.13"),
+        ];
+        for (input, mode, out) in cases {
+            assert_eq!(
+                Money::parse(input, Currency::EUR)
+                    .unwrap()
+                    .round(mode)
+                    .amount()
+                    .to_string(),
+                out
+            );
+        }
+        assert_eq!(
+            Money::parse("1.0005", Currency::KWD)
+                .unwrap()
+                .round(RoundingMode::HalfUp)
+                .amount()
+                .to_string(),
+            "1.001"
+        );
+    }
+
+    #[test]
+    fn allocation_negative_and_zero_ratio() {
+        let parts = eur(-1000)
+            .allocate(
+                &[Decimal::ONE, Decimal::ZERO, Decimal::TWO],
+                Remainder::LargestRemainder,
+            )
+            .unwrap();
+        assert_eq!(
+            parts
+                .iter()
+                .map(|m| m.to_minor().unwrap())
+                .collect::<Vec<_>>(),
+            [-333, 0, -667]
+        );
+        assert!(eur(1).allocate(&[], Remainder::OnLast).is_err());
+        assert!(
+            eur(1)
+                .allocate(&[Decimal::ZERO], Remainder::OnLast)
+                .is_err()
+        );
+        assert!(
+            eur(1)
+                .allocate(&[Decimal::NEGATIVE_ONE, Decimal::TWO], Remainder::OnLast)
+                .is_err()
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn allocate_adds_back_to_the_cent(
+            minor in -1_000_000_000_000i64..1_000_000_000_000,
+            ratios in prop::collection::vec(0u32..10_000, 1..12),
+            mode in prop_oneof![Just(Remainder::LargestRemainder), Just(Remainder::OnLast), Just(Remainder::OnFirst)],
+            units in 0u32..4,
+        ) {
+            prop_assume!(ratios.iter().any(|r| *r > 0));
+            let cur = Currency::custom("TST", units).unwrap();
+            let total = Money::from_minor(minor, cur);
+            let ratios: Vec<Decimal> = ratios.into_iter().map(Decimal::from).collect();
+            let parts = total.allocate(&ratios, mode).unwrap();
+            prop_assert_eq!(parts.len(), ratios.len());
+            let sum = parts.iter().try_fold(Money::zero(cur), |a, p| a.checked_add(p)).unwrap();
+            prop_assert_eq!(sum.amount(), total.amount());
+            for (p, r) in parts.iter().zip(&ratios) {
+                prop_assert!(p.is_in_minor_units());
+                if r.is_zero() && mode == Remainder::LargestRemainder { prop_assert!(p.is_zero()); }
+            }
+        }
+
+        #[test]
+        fn split_parts_differ_by_at_most_one_unit(minor in 0i64..1_000_000_000, n in 1usize..50) {
+            let parts = eur(minor).split(n, Remainder::LargestRemainder).unwrap();
+            let mins: Vec<i64> = parts.iter().map(|p| p.to_minor().unwrap()).collect();
+            prop_assert_eq!(mins.iter().sum::<i64>(), minor);
+            let (lo, hi) = (mins.iter().min().unwrap(), mins.iter().max().unwrap());
+            prop_assert!(hi - lo <= 1);
+        }
+    }
+}

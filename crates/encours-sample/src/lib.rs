@@ -1,0 +1,1 @@
+//! Deterministic synthetic ledgers (under construction).
