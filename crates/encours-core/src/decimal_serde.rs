@@ -32,6 +32,7 @@ pub(crate) fn parse_exact(s: &str) -> Result<Decimal, String> {
 }
 
 /// The same for `Option<Decimal>`.
+#[allow(dead_code)]
 pub mod option {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};

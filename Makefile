@@ -1,0 +1,25 @@
+# The two commands of the README: `make demo` (the main job on the built-in sample
+# ledger) and `make test` (every test the project has: Rust, C, Python).
+# Each layer owns its test script, so the layers can grow without touching this file.
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: demo test lint test-rust test-c test-python
+
+demo:
+	$(CARGO) run --release --quiet -p encours-cli -- report --sample
+
+test: lint test-rust test-c test-python
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test
+
+test-c:
+	@if [ -f bindings/c/tests/run.sh ]; then bash bindings/c/tests/run.sh; else echo "no C layer yet"; fi
+
+test-python:
+	@if [ -f bindings/python/tests/run.sh ]; then bash bindings/python/tests/run.sh; else echo "no Python layer yet"; fi
