@@ -1,0 +1,1 @@
+//! C library over encours-core (under construction).

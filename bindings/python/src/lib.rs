@@ -1,0 +1,1 @@
+//! Python package over encours-core (under construction).
