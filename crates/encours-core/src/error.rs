@@ -1,6 +1,7 @@
 //! One error type over every area, for callers that want a single type.
 
 use crate::calendar::CalendarError;
+use crate::dunning::DunningError;
 use crate::interest::InterestError;
 use crate::ledger::LedgerError;
 use crate::metrics::ReportError;
@@ -36,4 +37,7 @@ pub enum Error {
     /// Late-payment interest or fee error.
     #[error(transparent)]
     Interest(#[from] InterestError),
+    /// Dunning configuration or planning error.
+    #[error(transparent)]
+    Dunning(#[from] DunningError),
 }

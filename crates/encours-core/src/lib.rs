@@ -11,6 +11,8 @@
 //! - [`aging`]: aging buckets per customer, segment, group and portfolio;
 //! - [`metrics`]: DSO (simple, count-back), best possible DSO, ADD, CEI, days beyond
 //!   terms, payment index, Pareto;
+//! - [`dunning`]: scenarios, assignment rules and the daily plan of reminders;
+//! - [`promises`]: promises to pay, which hold dunning back;
 //! - [`interest`]: statutory and contractual late-payment interest and recovery fees.
 //!
 //! Every area has its own error type; [`Error`] wraps them all for callers (such as
@@ -24,11 +26,13 @@
 pub mod aging;
 pub mod calendar;
 mod decimal_serde;
+pub mod dunning;
 mod error;
 pub mod interest;
 pub mod ledger;
 pub mod metrics;
 pub mod money;
+pub mod promises;
 pub mod terms;
 
 pub use error::Error;
