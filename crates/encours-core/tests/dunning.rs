@@ -1,0 +1,563 @@
+//! Dunning plan: exclusions, progression, idempotence, escalation, thank-yous.
+
+use chrono::NaiveDate;
+use encours_core::dunning::{
+    ActionKind, AssignedBy, AssignmentRule, CatchUp, Channel, DunningConfig, DunningPlan, Effect,
+    Grouping, History, LeftOutReason, PlanContext, Scenario, Step, plan,
+};
+use encours_core::ledger::{Block, Customer, Dispute, Item, Ledger, Payment};
+use encours_core::money::{Currency, Money};
+use encours_core::promises::PromiseToPay;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn eur(cents: i64) -> Money {
+    Money::from_minor(cents, Currency::EUR)
+}
+
+fn scenario() -> Scenario {
+    let mut pre = Step::new("statement", -10, Channel::Email, "upcoming");
+    pre.min_item_amount = vec![eur(100)];
+    let r1 = Step::new("reminder_1", 5, Channel::Email, "reminder_1");
+    let mut r2 = Step::new("reminder_2", 20, Channel::Letter, "reminder_2");
+    r2.min_days_since_previous = 10;
+    let mut notice = Step::new("formal_notice", 45, Channel::FormalNotice, "formal_notice");
+    notice.fee = vec![eur(1500)];
+    notice.effects = vec![Effect::BlockOrders];
+    let mut s = Scenario::new("standard", vec![pre, r1, r2, notice]);
+    s.escalate_after_days = Some(15);
+    s
+}
+
+fn config() -> DunningConfig {
+    DunningConfig::new(vec![scenario()], "standard").unwrap()
+}
+
+/// One customer, one invoice of 1,000.00 EUR due 2024-03-01.
+fn ledger_with(item: Item) -> Ledger {
+    Ledger::new(
+        vec![Customer::new("C1", "Dupont SA", Currency::EUR)],
+        vec![item],
+        vec![],
+        vec![],
+    )
+    .unwrap()
+}
+
+fn invoice() -> Item {
+    Item::invoice("F1", "C1", d(2024, 2, 1), d(2024, 3, 1), eur(100_000))
+}
+
+fn run(
+    ledger: &Ledger,
+    config: &DunningConfig,
+    history: &mut History,
+    date: NaiveDate,
+) -> DunningPlan {
+    let p = plan(&PlanContext::new(ledger, config), history, date).unwrap();
+    history.record(&p);
+    p
+}
+
+fn steps(p: &DunningPlan) -> Vec<(String, ActionKind, Option<String>)> {
+    p.actions
+        .iter()
+        .map(|a| (a.customer_id.clone(), a.kind, a.step_id.clone()))
+        .collect()
+}
+
+#[test]
+fn a_daily_run_walks_the_scenario_once_per_step() {
+    let ledger = ledger_with(invoice());
+    let config = config();
+    let mut history = History::default();
+    let mut seen = Vec::new();
+    let mut day = d(2024, 2, 1);
+    while day <= d(2024, 6, 30) {
+        for a in run(&ledger, &config, &mut history, day).actions {
+            seen.push((day, a.kind, a.step_id.clone()));
+        }
+        day = day.succ_opt().unwrap();
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (d(2024, 2, 20), ActionKind::Step, Some("statement".into())),
+            (d(2024, 3, 6), ActionKind::Step, Some("reminder_1".into())),
+            // offset 20 → 21 March; spacing 10 days after 6 March is 16 March: the later wins.
+            (d(2024, 3, 21), ActionKind::Step, Some("reminder_2".into())),
+            (
+                d(2024, 4, 15),
+                ActionKind::Step,
+                Some("formal_notice".into())
+            ),
+            // 15 days after the last step.
+            (d(2024, 4, 30), ActionKind::Escalation, None),
+        ]
+    );
+}
+
+#[test]
+fn the_formal_notice_carries_fee_effects_and_totals() {
+    let ledger = ledger_with(invoice());
+    let config = config();
+    let mut history = History::default();
+    for day in [d(2024, 2, 20), d(2024, 3, 6), d(2024, 3, 21)] {
+        run(&ledger, &config, &mut history, day);
+    }
+    let p = run(&ledger, &config, &mut history, d(2024, 4, 16));
+    let a = &p.actions[0];
+    assert_eq!(a.id, "2024-04-16/C1/step/formal_notice");
+    assert_eq!(a.level, 4);
+    assert_eq!(a.channel, Channel::FormalNotice);
+    assert_eq!(a.fee, Some(eur(1500)));
+    assert_eq!(a.total_claimed, eur(100_000));
+    assert_eq!(a.total_due, eur(101_500));
+    assert_eq!(a.effects, vec![Effect::BlockOrders]);
+    assert_eq!(a.items[0].days_overdue, 46);
+    assert_eq!(a.assigned_by, AssignedBy::Default);
+    assert!(a.next_step.is_none());
+}
+
+#[test]
+fn next_step_and_date_are_announced() {
+    let ledger = ledger_with(invoice());
+    let config = config();
+    let mut history = History::default();
+    run(&ledger, &config, &mut history, d(2024, 2, 20));
+    let p = run(&ledger, &config, &mut history, d(2024, 3, 6));
+    let next = p.actions[0].next_step.as_ref().unwrap();
+    assert_eq!(
+        (next.step_id.as_str(), next.date),
+        ("reminder_2", d(2024, 3, 21))
+    );
+}
+
+#[test]
+fn a_paid_item_is_never_dunned_and_is_thanked_once() {
+    let mut ledger = ledger_with(invoice());
+    ledger
+        .add_payment(Payment::new("P1", "C1", d(2024, 3, 10), eur(100_000)))
+        .unwrap();
+    ledger
+        .apply_payment("P1", "F1", eur(100_000), d(2024, 3, 10))
+        .unwrap();
+    let config = config();
+    let mut history = History::default();
+    run(&ledger, &config, &mut history, d(2024, 3, 6));
+    let p = run(&ledger, &config, &mut history, d(2024, 3, 25));
+    assert_eq!(steps(&p), vec![("C1".into(), ActionKind::ThankYou, None)]);
+    assert_eq!(p.actions[0].items[0].item_id, "F1");
+    assert!(
+        run(&ledger, &config, &mut history, d(2024, 3, 26))
+            .actions
+            .is_empty()
+    );
+    assert!(
+        run(&ledger, &config, &mut history, d(2024, 5, 1))
+            .actions
+            .is_empty()
+    );
+}
+
+#[test]
+fn no_thank_you_for_items_never_dunned_or_paid_long_ago() {
+    let mut ledger = ledger_with(invoice());
+    ledger
+        .add_payment(Payment::new("P1", "C1", d(2024, 3, 2), eur(100_000)))
+        .unwrap();
+    ledger
+        .apply_payment("P1", "F1", eur(100_000), d(2024, 3, 2))
+        .unwrap();
+    let config = config();
+    let mut history = History::default();
+    // Never dunned (the pre-due step was not run): no thank-you.
+    assert!(
+        run(&ledger, &config, &mut history, d(2024, 3, 20))
+            .actions
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_fully_disputed_item_is_left_out_and_a_partial_dispute_is_claimed_net() {
+    let mut item = invoice();
+    item.dispute = Some(Dispute::new(eur(100_000), d(2024, 3, 2)));
+    let ledger = ledger_with(item);
+    let p = plan(
+        &PlanContext::new(&ledger, &config()),
+        &History::default(),
+        d(2024, 3, 6),
+    )
+    .unwrap();
+    assert!(p.actions.is_empty());
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::Disputed {
+            disputed: eur(100_000)
+        }
+    );
+
+    let mut item = invoice();
+    item.dispute = Some(Dispute::new(eur(30_000), d(2024, 3, 2)));
+    let ledger = ledger_with(item);
+    let p = plan(
+        &PlanContext::new(&ledger, &config()),
+        &History::default(),
+        d(2024, 3, 6),
+    )
+    .unwrap();
+    assert_eq!(p.actions[0].items[0].claimed, eur(70_000));
+    assert_eq!(p.actions[0].items[0].open, eur(100_000));
+}
+
+#[test]
+fn blocks_hold_dunning_until_their_end() {
+    let mut item = invoice();
+    item.dunning_block = Some(Block {
+        reason: Some("awaiting PO".into()),
+        since: None,
+        until: Some(d(2024, 3, 10)),
+    });
+    let ledger = ledger_with(item);
+    let config = config();
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        d(2024, 3, 10),
+    )
+    .unwrap();
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::ItemBlocked {
+            block_reason: Some("awaiting PO".into())
+        }
+    );
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        d(2024, 3, 11),
+    )
+    .unwrap();
+    assert_eq!(p.actions.len(), 1);
+
+    let mut c = Customer::new("C1", "Dupont SA", Currency::EUR);
+    c.dunning_block = Some(Block {
+        reason: None,
+        since: Some(d(2024, 3, 1)),
+        until: None,
+    });
+    let ledger = Ledger::new(vec![c], vec![invoice()], vec![], vec![]).unwrap();
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        d(2024, 3, 6),
+    )
+    .unwrap();
+    assert!(p.actions.is_empty());
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::CustomerBlocked { block_reason: None }
+    );
+}
+
+#[test]
+fn a_promise_holds_until_its_date_plus_grace() {
+    let ledger = ledger_with(invoice());
+    let config = config(); // grace 3 days
+    let promise = PromiseToPay {
+        id: "PR1".into(),
+        customer_id: "C1".into(),
+        item_ids: vec![],
+        amount: eur(100_000),
+        promised_date: d(2024, 3, 15),
+        made_on: d(2024, 3, 4),
+    };
+    let promises = [promise];
+    let ctx = PlanContext {
+        ledger: &ledger,
+        config: &config,
+        promises: &promises,
+    };
+    let p = plan(&ctx, &History::default(), d(2024, 3, 18)).unwrap();
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::UnderPromise {
+            promise_id: "PR1".into(),
+            until: d(2024, 3, 18)
+        }
+    );
+    let p = plan(&ctx, &History::default(), d(2024, 3, 19)).unwrap();
+    assert_eq!(p.actions.len(), 1);
+}
+
+#[test]
+fn minimums_per_item_and_per_customer() {
+    // The pre-due step has a 1.00 EUR item minimum.
+    let small = Item::invoice("F1", "C1", d(2024, 2, 1), d(2024, 3, 1), eur(99));
+    let ledger = ledger_with(small);
+    let p = plan(
+        &PlanContext::new(&ledger, &config()),
+        &History::default(),
+        d(2024, 2, 20),
+    )
+    .unwrap();
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::BelowItemMinimum {
+            claimed: eur(99),
+            minimum: eur(100)
+        }
+    );
+
+    let mut s = scenario();
+    s.steps[1].min_customer_amount = vec![eur(200_000)];
+    let config = DunningConfig::new(vec![s], "standard").unwrap();
+    let ledger = ledger_with(invoice());
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        d(2024, 3, 6),
+    )
+    .unwrap();
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::BelowCustomerMinimum {
+            total: eur(100_000),
+            minimum: eur(200_000)
+        }
+    );
+}
+
+#[test]
+fn unapplied_credits_covering_the_overdue_stop_reminders() {
+    let ledger = Ledger::new(
+        vec![Customer::new("C1", "Dupont SA", Currency::EUR)],
+        vec![
+            invoice(),
+            Item::credit_note("A1", "C1", d(2024, 2, 15), eur(40_000)),
+        ],
+        vec![Payment::new("P1", "C1", d(2024, 3, 3), eur(60_000))],
+        vec![],
+    )
+    .unwrap();
+    let p = plan(
+        &PlanContext::new(&ledger, &config()),
+        &History::default(),
+        d(2024, 3, 6),
+    )
+    .unwrap();
+    assert!(p.actions.is_empty());
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::CreditsCoverOverdue {
+            credits: eur(100_000),
+            overdue: eur(100_000)
+        }
+    );
+}
+
+#[test]
+fn customer_spacing_between_actions() {
+    let ledger = Ledger::new(
+        vec![Customer::new("C1", "Dupont SA", Currency::EUR)],
+        vec![
+            invoice(),
+            Item::invoice("F2", "C1", d(2024, 2, 5), d(2024, 3, 5), eur(5_000)),
+        ],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    let mut config = config();
+    config.min_days_between_actions = 7;
+    let mut history = History::default();
+    let p = run(&ledger, &config, &mut history, d(2024, 3, 6));
+    assert_eq!(
+        p.actions[0].items.len(),
+        1,
+        "F2 is not overdue enough yet: {p:#?}"
+    );
+    let p = run(&ledger, &config, &mut history, d(2024, 3, 10));
+    assert!(p.actions.is_empty());
+    assert_eq!(
+        p.left_out[0].reason,
+        LeftOutReason::RecentlyReminded {
+            last_action: d(2024, 3, 6),
+            next_possible: d(2024, 3, 13)
+        }
+    );
+    assert_eq!(
+        run(&ledger, &config, &mut history, d(2024, 3, 13))
+            .actions
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn grouping_and_catch_up_policies() {
+    let ledger = Ledger::new(
+        vec![Customer::new("C1", "Dupont SA", Currency::EUR)],
+        vec![
+            Item::invoice("OLD", "C1", d(2024, 1, 1), d(2024, 1, 31), eur(10_000)),
+            Item::invoice("NEW", "C1", d(2024, 2, 1), d(2024, 3, 1), eur(20_000)),
+        ],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    let today = d(2024, 3, 25);
+    // Sequential, per step: both items get their first overdue reminder.
+    let p = plan(
+        &PlanContext::new(&ledger, &config()),
+        &History::default(),
+        today,
+    )
+    .unwrap();
+    assert_eq!(
+        steps(&p),
+        vec![("C1".into(), ActionKind::Step, Some("reminder_1".into()))]
+    );
+    assert_eq!(p.actions[0].items.len(), 2);
+
+    // Highest reached: OLD (54 days) jumps to the formal notice, NEW (24 days) to reminder 2.
+    let mut config = config();
+    config.catch_up = CatchUp::HighestReached;
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        today,
+    )
+    .unwrap();
+    assert_eq!(
+        steps(&p),
+        vec![
+            ("C1".into(), ActionKind::Step, Some("reminder_2".into())),
+            ("C1".into(), ActionKind::Step, Some("formal_notice".into()))
+        ]
+    );
+    assert_eq!(
+        p.actions[1].items[0].skipped_steps,
+        vec!["reminder_1".to_string(), "reminder_2".to_string()]
+    );
+
+    // One letter at the highest level, each item keeping its own step.
+    config.grouping = Grouping::HighestLevel;
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        today,
+    )
+    .unwrap();
+    assert_eq!(p.actions.len(), 1);
+    assert_eq!(p.actions[0].step_id.as_deref(), Some("formal_notice"));
+    let own: Vec<_> = p.actions[0]
+        .items
+        .iter()
+        .map(|i| (i.item_id.as_str(), i.level))
+        .collect();
+    assert_eq!(own, vec![("OLD", 4), ("NEW", 3)]);
+}
+
+#[test]
+fn assignment_rules_first_match_wins() {
+    let soft = Scenario::new("soft", vec![Step::new("r1", 5, Channel::Email, "t")]);
+    let firm = Scenario::new("firm", vec![Step::new("r1", 1, Channel::PhoneCall, "t")]);
+    let mut config = DunningConfig::new(vec![soft, firm], "soft").unwrap();
+    config.rules = vec![
+        AssignmentRule {
+            id: "key-accounts".into(),
+            scenario: "soft".into(),
+            segments: vec!["KEY".into()],
+            tags: vec![],
+            risk_classes: vec![],
+            countries: vec![],
+        },
+        AssignmentRule {
+            id: "risky".into(),
+            scenario: "firm".into(),
+            segments: vec![],
+            tags: vec!["watch".into()],
+            risk_classes: vec!["D".into()],
+            countries: vec![],
+        },
+    ];
+    config.validate().unwrap();
+    let mut c = Customer::new("C1", "A", Currency::EUR);
+    c.risk_class = Some("D".into());
+    c.tags = vec!["watch".into()];
+    assert_eq!(
+        config.assign(&c).unwrap().by,
+        AssignedBy::Rule("risky".into())
+    );
+    c.segment = Some("KEY".into());
+    assert_eq!(
+        config.assign(&c).unwrap().by,
+        AssignedBy::Rule("key-accounts".into())
+    );
+    c.tags.clear();
+    c.segment = None;
+    assert_eq!(config.assign(&c).unwrap().by, AssignedBy::Default);
+    c.dunning_scenario = Some("firm".into());
+    assert_eq!(config.assign(&c).unwrap().by, AssignedBy::CustomerOverride);
+    c.dunning_scenario = Some("nope".into());
+    assert_eq!(
+        config.assign(&c).unwrap_err().to_string(),
+        "unknown dunning scenario \"nope\" for customer \"C1\""
+    );
+}
+
+#[test]
+fn configuration_is_data_and_is_validated() {
+    let json = serde_json::to_string(&config()).unwrap();
+    let back: DunningConfig = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, config());
+
+    let bad_channel = r#"{"scenarios":[{"id":"s","steps":[{"id":"r1","offset_days":5,"channel":"fax","template":"t"}]}],
+        "default_scenario":"s"}"#;
+    let err = serde_json::from_str::<DunningConfig>(bad_channel)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("invalid dunning configuration at step \"r1\": unknown channel \"fax\"; expected one of email, letter"),
+        "{err}"
+    );
+    let negative = r#"{"scenarios":[{"id":"s","steps":[{"id":"r1","offset_days":5,"channel":"email","template":"t",
+        "fee":[{"amount":"-1","currency":"EUR"}]}]}],"default_scenario":"s"}"#;
+    let err = serde_json::from_str::<DunningConfig>(negative)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "invalid dunning configuration at scenario \"s\" step \"r1\": negative fee -1 EUR"
+        ),
+        "{err}"
+    );
+    let unknown_default = r#"{"scenarios":[{"id":"s","steps":[{"id":"r1","offset_days":5,"channel":"email","template":"t"}]}],
+        "default_scenario":"x"}"#;
+    let err = serde_json::from_str::<DunningConfig>(unknown_default)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "invalid dunning configuration at default_scenario: unknown scenario \"x\""
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn history_round_trips_as_json() {
+    let ledger = ledger_with(invoice());
+    let mut history = History::default();
+    run(&ledger, &config(), &mut history, d(2024, 3, 6));
+    let json = serde_json::to_string(&history).unwrap();
+    assert_eq!(serde_json::from_str::<History>(&json).unwrap(), history);
+    assert!(
+        json.contains(r#""action_id":"2024-03-06/C1/step/reminder_1""#),
+        "{json}"
+    );
+}
