@@ -40,4 +40,8 @@ pub enum Error {
     /// Dunning configuration or planning error.
     #[error(transparent)]
     Dunning(#[from] DunningError),
+    /// Letter template error.
+    #[cfg(feature = "letters")]
+    #[error(transparent)]
+    Letter(#[from] crate::letters::LetterError),
 }

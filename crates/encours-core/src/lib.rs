@@ -12,6 +12,7 @@
 //! - [`metrics`]: DSO (simple, count-back), best possible DSO, ADD, CEI, days beyond
 //!   terms, payment index, Pareto;
 //! - [`dunning`]: scenarios, assignment rules and the daily plan of reminders;
+//! - `letters` (feature `letters`): dunning letters rendered from templates;
 //! - [`promises`]: promises to pay, which hold dunning back;
 //! - [`interest`]: statutory and contractual late-payment interest and recovery fees.
 //!
@@ -30,6 +31,8 @@ pub mod dunning;
 mod error;
 pub mod interest;
 pub mod ledger;
+#[cfg(feature = "letters")]
+pub mod letters;
 pub mod metrics;
 pub mod money;
 pub mod promises;
