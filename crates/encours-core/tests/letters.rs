@@ -96,8 +96,20 @@ fn every_channel_and_kind_renders_in_both_languages() {
                 let letter = Letters::with_defaults()
                     .render(action, lang, &settings())
                     .unwrap();
+                let amount = if lang == Language::En {
+                    "100.00 EUR"
+                } else {
+                    "100,00 EUR"
+                };
                 assert!(
+                    letter.body.contains(amount),
+                    "{channel:?} {lang:?}: {}",
+                    letter.body
+                );
+                let lists_items = channel != Channel::Sms;
+                assert_eq!(
                     letter.body.contains("F-1"),
+                    lists_items,
                     "{channel:?} {lang:?}: {}",
                     letter.body
                 );
