@@ -106,7 +106,7 @@ fn every_channel_and_kind_renders_in_both_languages() {
                     "{channel:?} {lang:?}: {}",
                     letter.body
                 );
-                let lists_items = channel != Channel::Sms;
+                let lists_items = channel != Channel::Sms || action.kind != ActionKind::Step;
                 assert_eq!(
                     letter.body.contains("F-1"),
                     lists_items,
