@@ -2,7 +2,9 @@
 #![cfg(feature = "letters")]
 
 use chrono::NaiveDate;
-use encours_core::dunning::{Channel, DunningConfig, History, PlanContext, Scenario, Step, plan};
+use encours_core::dunning::{
+    ActionKind, Channel, DunningConfig, History, PlanContext, Scenario, Step, plan,
+};
 use encours_core::ledger::{Customer, Item, Ledger, Payment};
 use encours_core::letters::{Language, LetterError, LetterSettings, Letters};
 use encours_core::money::{Currency, Money};
