@@ -64,6 +64,15 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Money, MoneyError, Remainder, RoundingMode};
 
 /// Errors of this area. Every message names the field and the value that was refused.
+///
+/// ```
+/// use encours_core::interest::{recovery_indemnity, InterestError, Jurisdiction};
+/// use encours_core::money::{Currency, Money};
+/// let err = recovery_indemnity(Jurisdiction::Germany, &Money::zero(Currency::EUR)).unwrap_err();
+/// assert!(matches!(err, InterestError::InvalidDebt { .. }));
+/// let any: encours_core::Error = err.into();
+/// assert_eq!(any.to_string(), "invalid debt 0 EUR for the recovery indemnity: expected a positive amount");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InterestError {
@@ -247,10 +256,25 @@ impl From<RateTable> for RateTableData {
 }
 
 /// Name of the built-in table of the ECB main refinancing operations fixed rate.
+///
+/// ```
+/// use encours_core::interest::{RateTable, ECB_MRO};
+/// assert_eq!(RateTable::ecb_main_refinancing_rate().name(), ECB_MRO);
+/// ```
 pub const ECB_MRO: &str = "ECB MRO";
 /// Name of the built-in table of the German base rate (§ 247 BGB).
+///
+/// ```
+/// use encours_core::interest::{Jurisdiction, BUNDESBANK_BASE_RATE};
+/// assert_eq!(Jurisdiction::Germany.reference_table(), BUNDESBANK_BASE_RATE);
+/// ```
 pub const BUNDESBANK_BASE_RATE: &str = "Bundesbank Basiszinssatz";
 /// Name of the built-in table of the Bank of England Bank Rate.
+///
+/// ```
+/// use encours_core::interest::{RateTables, BOE_BANK_RATE};
+/// assert!(RateTables::builtin().get(BOE_BANK_RATE).is_ok());
+/// ```
 pub const BOE_BANK_RATE: &str = "BoE Bank Rate";
 
 const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -652,21 +676,48 @@ impl RateTable {
     }
 
     /// The table's name, as rules refer to it.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTable;
+    /// assert_eq!(RateTable::boe_bank_rate().name(), "BoE Bank Rate");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// Where the values come from (free text, may be empty).
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTable;
+    /// assert!(RateTable::bundesbank_base_rate().source().contains("Bundesbank"));
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// The last date the table is known to be complete for, if set.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use encours_core::interest::RateTable;
+    /// assert_eq!(RateTable::boe_bank_rate().verified_through(), NaiveDate::from_ymd_opt(2026, 6, 30));
+    /// ```
     pub fn verified_through(&self) -> Option<NaiveDate> {
         self.verified_through
     }
 
     /// The changes, in date order.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTable;
+    /// let ecb = RateTable::ecb_main_refinancing_rate();
+    /// let last = ecb.points().last().unwrap();
+    /// assert_eq!((last.valid_from.to_string(), last.rate.to_string()), ("2025-06-11".into(), "2.15".into()));
+    /// ```
     pub fn points(&self) -> &[RatePoint] {
         &self.points
     }
@@ -814,12 +865,26 @@ impl From<RateTables> for Vec<RateTable> {
 
 impl RateTables {
     /// No table.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTables;
+    /// assert!(RateTables::new().is_empty());
+    /// ```
     pub fn new() -> RateTables {
         RateTables::default()
     }
 
     /// The three built-in tables: [`RateTable::ecb_main_refinancing_rate`],
     /// [`RateTable::bundesbank_base_rate`] and [`RateTable::boe_bank_rate`].
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTables;
+    /// let tables = RateTables::builtin();
+    /// let names: Vec<&str> = tables.iter().map(|t| t.name()).collect();
+    /// assert_eq!(names, ["ECB MRO", "Bundesbank Basiszinssatz", "BoE Bank Rate"]);
+    /// ```
     pub fn builtin() -> RateTables {
         RateTables {
             tables: vec![
@@ -876,21 +941,50 @@ impl RateTables {
     }
 
     /// The table of that name, to update it in place.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use encours_core::interest::{RateTables, BOE_BANK_RATE};
+    /// let mut tables = RateTables::builtin();
+    /// // The caller checked that Bank Rate did not change up to 31 December 2026:
+    /// tables.get_mut(BOE_BANK_RATE).unwrap().set_verified_through(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())?;
+    /// assert!(tables.get_mut("Fed funds").is_none());
+    /// # Ok::<(), encours_core::interest::InterestError>(())
+    /// ```
     pub fn get_mut(&mut self, name: &str) -> Option<&mut RateTable> {
         self.tables.iter_mut().find(|t| t.name == name)
     }
 
     /// The tables, in insertion order.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTables;
+    /// assert!(RateTables::builtin().iter().all(|t| t.verified_through().is_some()));
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &RateTable> {
         self.tables.iter()
     }
 
     /// Number of tables.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTables;
+    /// assert_eq!(RateTables::builtin().len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         self.tables.len()
     }
 
     /// Whether there is no table.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::RateTables;
+    /// assert!(!RateTables::builtin().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.tables.is_empty()
     }
@@ -1084,6 +1178,13 @@ pub enum DayCount {
 
 impl DayCount {
     /// The denominator of the year fraction for days falling in `year`.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::DayCount;
+    /// assert_eq!(DayCount::Actual365.year_basis(2024), 365);
+    /// assert_eq!(DayCount::ActualActual.year_basis(2100), 365); // not a leap year
+    /// ```
     pub fn year_basis(self, year: i32) -> u32 {
         match self {
             DayCount::Actual365 => 365,
@@ -1288,6 +1389,14 @@ impl InterestRule {
 
     /// The same rule with another fixing; no effect except on a reference-plus-margin
     /// rule.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::{InterestRule, RateBasis, RateFixing, ECB_MRO};
+    /// use rust_decimal::Decimal;
+    /// let rule = InterestRule::reference_plus_margin(ECB_MRO, Decimal::TWO).with_fixing(RateFixing::Daily);
+    /// assert!(matches!(rule.rate, RateBasis::ReferencePlusMargin { fixing: RateFixing::Daily, .. }));
+    /// ```
     pub fn with_fixing(mut self, fixing: RateFixing) -> InterestRule {
         if let RateBasis::ReferencePlusMargin { fixing: f, .. } = &mut self.rate {
             *f = fixing;
@@ -1296,12 +1405,29 @@ impl InterestRule {
     }
 
     /// The same rule with another day count.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::{DayCount, InterestRule};
+    /// use rust_decimal::Decimal;
+    /// let rule = InterestRule::fixed(Decimal::TEN).with_day_count(DayCount::Actual360);
+    /// assert_eq!(rule.day_count, DayCount::Actual360);
+    /// ```
     pub fn with_day_count(mut self, day_count: DayCount) -> InterestRule {
         self.day_count = day_count;
         self
     }
 
     /// The same rule with another rounding mode and point.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::interest::{InterestRule, RoundingPoint};
+    /// use encours_core::money::RoundingMode;
+    /// use rust_decimal::Decimal;
+    /// let rule = InterestRule::fixed(Decimal::TEN).with_rounding(RoundingMode::Down, RoundingPoint::PerPeriod);
+    /// assert_eq!((rule.rounding, rule.rounding_point), (RoundingMode::Down, RoundingPoint::PerPeriod));
+    /// ```
     pub fn with_rounding(mut self, mode: RoundingMode, point: RoundingPoint) -> InterestRule {
         self.rounding = mode;
         self.rounding_point = point;
@@ -1373,9 +1499,18 @@ pub enum RateAdjustment {
 /// One sub-period of a delay with a single rate (within one half-year).
 ///
 /// ```
-/// use encours_core::interest::InterestPeriod;
-/// // Built by compute_interest; see its example.
-/// fn days(p: &InterestPeriod) -> u32 { p.days }
+/// use chrono::NaiveDate;
+/// use encours_core::interest::{compute_interest, InterestRule, Jurisdiction, RateTables};
+/// use encours_core::money::{Currency, Money};
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let c = compute_interest(&Money::from_minor(100_000, Currency::GBP), d(2024, 12, 31), d(2025, 1, 30),
+///     &InterestRule::statutory(Jurisdiction::UnitedKingdom), &RateTables::builtin())?;
+/// let p = &c.periods[0];
+/// assert_eq!((p.from, p.to, p.days, p.year_basis), (d(2025, 1, 1), d(2025, 1, 30), 30, 365));
+/// // Bank Rate on 31 December 2024 (4.75 %) + 8 points.
+/// assert_eq!(p.rate.to_string(), "12.75");
+/// assert_eq!(p.rounded.to_string(), "10.48 GBP");
+/// # Ok::<(), encours_core::interest::InterestError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterestPeriod {
