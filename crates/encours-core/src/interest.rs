@@ -1017,7 +1017,7 @@ pub enum Jurisdiction {
     /// rate in force on 1 January applying to the first half-year and the one in force
     /// on 1 July to the second; D441-5: a 40 EUR flat recovery indemnity per invoice.
     France,
-    /// Directive 2011/7/EU (art. 2 (5)-(7) and 6): reference rate plus at least 8
+    /// Directive 2011/7/EU (art. 2 (6)-(7), 3 (2) and 6): reference rate plus at least 8
     /// percentage points, the reference of 1 January for the first half-year and of
     /// 1 July for the second; the euro-area reference is the ECB MRO rate; a flat sum of
     /// at least 40 EUR. Non-euro member states use their central bank's rate: model
@@ -1095,7 +1095,7 @@ impl Jurisdiction {
     pub fn citation(self) -> &'static str {
         match self {
             Jurisdiction::France => "Code de commerce, art. L441-10 II and D441-5",
-            Jurisdiction::EuDirective => "Directive 2011/7/EU, art. 2 (5)-(7) and 6",
+            Jurisdiction::EuDirective => "Directive 2011/7/EU, art. 2 (6)-(7), 3 (2) and 6",
             Jurisdiction::Germany => "BGB § 288 (2) and (5), § 247",
             Jurisdiction::UnitedKingdom => {
                 "Late Payment of Commercial Debts (Interest) Act 1998 ss. 4-6 and 5A; \
