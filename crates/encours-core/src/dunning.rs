@@ -38,6 +38,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::interest::{self, InterestRule, Jurisdiction, RateTables};
 use crate::ledger::{Customer, ItemKind, Ledger};
 use crate::money::{Currency, Money, MoneyError};
 use crate::promises::PromiseToPay;
@@ -452,6 +453,12 @@ pub struct DunningConfig {
     pub thank_you: bool,
     /// Only thank for items settled within this many days.
     pub thank_you_within_days: u32,
+    /// Interest rule for steps that charge interest; when absent, the statutory rule
+    /// of the customer's jurisdiction.
+    pub interest_rule: Option<InterestRule>,
+    /// Jurisdiction for customers whose country does not determine one (see
+    /// [`jurisdiction_for`]).
+    pub default_jurisdiction: Option<Jurisdiction>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -472,6 +479,10 @@ struct ConfigRepr {
     thank_you: bool,
     #[serde(default = "default_thank_you_days")]
     thank_you_within_days: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    interest_rule: Option<InterestRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_jurisdiction: Option<Jurisdiction>,
 }
 
 fn default_grace() -> u32 {
@@ -497,6 +508,8 @@ impl TryFrom<ConfigRepr> for DunningConfig {
             min_days_between_actions: r.min_days_between_actions,
             thank_you: r.thank_you,
             thank_you_within_days: r.thank_you_within_days,
+            interest_rule: r.interest_rule,
+            default_jurisdiction: r.default_jurisdiction,
         };
         c.validate()?;
         Ok(c)
@@ -515,6 +528,8 @@ impl From<DunningConfig> for ConfigRepr {
             min_days_between_actions: c.min_days_between_actions,
             thank_you: c.thank_you,
             thank_you_within_days: c.thank_you_within_days,
+            interest_rule: c.interest_rule,
+            default_jurisdiction: c.default_jurisdiction,
         }
     }
 }
@@ -550,6 +565,8 @@ impl DunningConfig {
             min_days_between_actions: 0,
             thank_you: true,
             thank_you_within_days: default_thank_you_days(),
+            interest_rule: None,
+            default_jurisdiction: None,
         };
         c.validate()?;
         Ok(c)
@@ -768,6 +785,43 @@ struct CustomerTrack {
     stop_pre_due: bool,
 }
 
+/// EU member states (ISO 3166-1 alpha-2) under Directive 2011/7/EU.
+const EU_MEMBERS: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// The statutory regime of a customer: France, Germany and the United Kingdom by
+/// their own law, other EU members by the directive, others by the configured default.
+///
+/// ```
+/// use encours_core::dunning::{jurisdiction_for, Channel, DunningConfig, Scenario, Step};
+/// use encours_core::interest::Jurisdiction;
+/// use encours_core::ledger::Customer;
+/// use encours_core::money::Currency;
+/// let config = DunningConfig::new(vec![Scenario::new("s", vec![Step::new("r", 1, Channel::Email, "t")])], "s")?;
+/// let mut c = Customer::new("C1", "A", Currency::EUR);
+/// c.country = Some("IT".into());
+/// assert_eq!(jurisdiction_for(&config, &c), Some(Jurisdiction::EuDirective));
+/// c.country = Some("US".into());
+/// assert_eq!(jurisdiction_for(&config, &c), None);
+/// # Ok::<(), encours_core::dunning::DunningError>(())
+/// ```
+pub fn jurisdiction_for(config: &DunningConfig, customer: &Customer) -> Option<Jurisdiction> {
+    match customer
+        .country
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        Some("FR") => Some(Jurisdiction::France),
+        Some("DE") => Some(Jurisdiction::Germany),
+        Some("GB" | "UK") => Some(Jurisdiction::UnitedKingdom),
+        Some(c) if EU_MEMBERS.contains(&c) => Some(Jurisdiction::EuDirective),
+        _ => config.default_jurisdiction,
+    }
+}
+
 /// Inputs of a plan besides the history and the date.
 #[derive(Debug, Clone, Copy)]
 pub struct PlanContext<'a> {
@@ -777,6 +831,8 @@ pub struct PlanContext<'a> {
     pub config: &'a DunningConfig,
     /// Promises to pay.
     pub promises: &'a [PromiseToPay],
+    /// Reference-rate tables for interest (the built-in ones when absent).
+    pub rate_tables: Option<&'a RateTables>,
 }
 
 impl<'a> PlanContext<'a> {
@@ -786,6 +842,7 @@ impl<'a> PlanContext<'a> {
             ledger,
             config,
             promises: &[],
+            rate_tables: None,
         }
     }
 }
@@ -885,6 +942,10 @@ pub struct Action {
     pub next_step: Option<NextStep>,
     /// Why this action, in words built from data.
     pub reasons: Vec<String>,
+    /// What could not be computed (interest without a rate, an indemnity in the wrong
+    /// currency): the action stands, without that part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Why an item (or a customer's items) was left out of today's plan.
@@ -998,6 +1059,7 @@ struct Candidate {
     skipped: Vec<String>,
     open: Money,
     claimed: Money,
+    indemnity_claimed: bool,
 }
 
 /// Plan the dunning actions of `as_of`.
@@ -1291,6 +1353,7 @@ fn plan_customer(
             skipped,
             open: state.open,
             claimed,
+            indemnity_claimed: t.indemnity_claimed,
         });
     }
     for &pix in ledger.payments_of(cix) {
@@ -1501,6 +1564,23 @@ fn build_step_action(
     let mut items = Vec::with_capacity(group.len());
     let mut total_open = Money::zero(currency);
     let mut total_claimed = Money::zero(currency);
+    let mut total_indemnities = Money::zero(currency);
+    let mut total_interest = Money::zero(currency);
+    let mut warnings = Vec::new();
+    let jurisdiction = jurisdiction_for(ctx.config, customer);
+    let builtin_tables;
+    let tables = match ctx.rate_tables {
+        Some(t) => t,
+        None => {
+            builtin_tables = RateTables::builtin();
+            &builtin_tables
+        }
+    };
+    let rule = ctx
+        .config
+        .interest_rule
+        .clone()
+        .or_else(|| jurisdiction.map(InterestRule::statutory));
     for c in group {
         let Some(mut ai) = action_item(ledger, c.item_index, c.open, c.claimed, as_of) else {
             continue;
@@ -1509,14 +1589,42 @@ fn build_step_action(
         ai.level = u32::try_from(c.step_index + 1).unwrap_or(u32::MAX);
         ai.step_id = Some(own.id.clone());
         ai.skipped_steps = c.skipped;
+        if step.recovery_indemnity
+            && !c.indemnity_claimed
+            && ai.kind == ItemKind::Invoice
+            && ai.days_overdue > 0
+        {
+            match jurisdiction.map(|j| interest::recovery_indemnity(j, &ai.amount)) {
+                Some(Ok(fee)) => {
+                    total_indemnities = total_indemnities.checked_add(&fee)?;
+                    ai.recovery_indemnity = Some(fee);
+                }
+                Some(Err(e)) => warnings.push(format!("no recovery indemnity for item \"{}\": {e}", ai.item_id)),
+                None => warnings.push(format!(
+                    "no recovery indemnity for item \"{}\": no jurisdiction for customer country {:?}; set default_jurisdiction",
+                    ai.item_id, customer.country
+                )),
+            }
+        }
+        if step.charge_interest && ai.days_overdue > 0 {
+            match rule.as_ref().map(|r| interest::compute_interest(&c.claimed, ai.due_date, as_of, r, tables)) {
+                Some(Ok(computed)) => {
+                    total_interest = total_interest.checked_add(&computed.total)?;
+                    ai.interest = Some(computed.total);
+                }
+                Some(Err(e)) => warnings.push(format!("no interest for item \"{}\": {e}", ai.item_id)),
+                None => warnings.push(format!(
+                    "no interest for item \"{}\": no interest rule and no jurisdiction for customer country {:?}",
+                    ai.item_id, customer.country
+                )),
+            }
+        }
         total_open = total_open.checked_add(&c.open)?;
         total_claimed = total_claimed.checked_add(&c.claimed)?;
         items.push(ai);
     }
     items.sort_by(|a, b| (a.due_date, &a.item_id).cmp(&(b.due_date, &b.item_id)));
     let fee = Step::threshold(&step.fee, currency).filter(|f| f.is_positive());
-    let total_indemnities = Money::zero(currency);
-    let total_interest = Money::zero(currency);
     let mut total_due = total_claimed
         .checked_add(&total_indemnities)?
         .checked_add(&total_interest)?;
@@ -1579,6 +1687,7 @@ fn build_step_action(
         effects: step.effects.clone(),
         next_step,
         reasons,
+        warnings,
     })
 }
 
@@ -1645,5 +1754,6 @@ fn build_special_action(
         effects: Vec::new(),
         next_step: None,
         reasons: vec![reason],
+        warnings: Vec::new(),
     })
 }

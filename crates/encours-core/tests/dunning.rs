@@ -277,6 +277,7 @@ fn a_promise_holds_until_its_date_plus_grace() {
     };
     let promises = [promise];
     let ctx = PlanContext {
+        rate_tables: None,
         ledger: &ledger,
         config: &config,
         promises: &promises,
@@ -559,5 +560,57 @@ fn history_round_trips_as_json() {
     assert!(
         json.contains(r#""action_id":"2024-03-06/C1/step/reminder_1""#),
         "{json}"
+    );
+}
+
+#[test]
+fn statutory_interest_and_the_flat_indemnity_are_claimed_once() {
+    let mut c = Customer::new("C1", "Dupont SA", Currency::EUR);
+    c.country = Some("FR".into());
+    let ledger = Ledger::new(vec![c], vec![invoice()], vec![], vec![]).unwrap();
+    let mut r1 = Step::new("reminder_1", 5, Channel::Email, "reminder_1");
+    r1.recovery_indemnity = true;
+    let mut notice = Step::new("formal_notice", 45, Channel::FormalNotice, "formal_notice");
+    notice.recovery_indemnity = true;
+    notice.charge_interest = true;
+    let config = DunningConfig::new(vec![Scenario::new("fr", vec![r1, notice])], "fr").unwrap();
+    let mut history = History::default();
+    let first = run(&ledger, &config, &mut history, d(2024, 3, 6));
+    // Code de commerce D441-5: 40 EUR per invoice paid late.
+    assert_eq!(
+        first.actions[0].items[0].recovery_indemnity,
+        Some(eur(4_000))
+    );
+    assert_eq!(first.actions[0].total_due, eur(104_000));
+    let notice = run(&ledger, &config, &mut history, d(2024, 4, 16));
+    let a = &notice.actions[0];
+    assert_eq!(
+        a.items[0].recovery_indemnity, None,
+        "the indemnity is due once per invoice"
+    );
+    // L441-10: ECB rate in force on 1 January 2024 (4.50 %) + 10 points = 14.50 %;
+    // 2 March to 16 April inclusive = 46 days; 1,000.00 × 14.50 % × 46 / 365 = 18.2740 → 18.27.
+    assert_eq!(a.items[0].interest, Some(eur(1_827)));
+    assert_eq!(a.total_interest, eur(1_827));
+    assert_eq!(a.total_due, eur(101_827));
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+}
+
+#[test]
+fn interest_without_a_jurisdiction_is_a_warning_not_a_silent_zero() {
+    let ledger = ledger_with(invoice()); // no country
+    let mut step = Step::new("r1", 5, Channel::Letter, "r");
+    step.charge_interest = true;
+    let config = DunningConfig::new(vec![Scenario::new("s", vec![step])], "s").unwrap();
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        d(2024, 3, 6),
+    )
+    .unwrap();
+    assert_eq!(p.actions[0].items[0].interest, None);
+    assert_eq!(
+        p.actions[0].warnings,
+        vec!["no interest for item \"F1\": no interest rule and no jurisdiction for customer country None".to_string()]
     );
 }
