@@ -1181,6 +1181,42 @@ fn plan_customer(
             reason,
         });
     };
+    // Holds common to steps and escalations: blocks, a dispute on the whole open
+    // amount, a running promise. Gives the amount claimable when nothing holds.
+    let hold = |item: &crate::ledger::Item,
+                open: Money|
+     -> Result<Result<Money, LeftOutReason>, DunningError> {
+        if let Some(b) = customer_block {
+            return Ok(Err(LeftOutReason::CustomerBlocked {
+                block_reason: b.reason.clone(),
+            }));
+        }
+        if let Some(b) = item.dunning_block.as_ref().filter(|b| b.is_active(as_of)) {
+            return Ok(Err(LeftOutReason::ItemBlocked {
+                block_reason: b.reason.clone(),
+            }));
+        }
+        let disputed = item.disputed_amount(as_of).checked_min(&open)?;
+        let claimed = open.checked_sub(&disputed)?;
+        if !claimed.is_positive() {
+            return Ok(Err(LeftOutReason::Disputed { disputed }));
+        }
+        if let Some(p) = customer_promises
+            .into_iter()
+            .flatten()
+            .find(|p| p.covers(&item.id) && p.is_running(as_of, config.promise_grace_days))
+        {
+            let until = p
+                .promised_date
+                .checked_add_days(Days::new(u64::from(config.promise_grace_days)))
+                .unwrap_or(p.promised_date);
+            return Ok(Err(LeftOutReason::UnderPromise {
+                promise_id: p.id.clone(),
+                until,
+            }));
+        }
+        Ok(Ok(claimed))
+    };
 
     for &ix in ledger.items_of(cix) {
         let Some(item) = ledger.items().get(ix) else {
@@ -1222,12 +1258,16 @@ fn plan_customer(
                 (scenario.escalate_after_days, t.last_date, t.escalated)
             {
                 let when = add_days(last, i64::from(days), &item.id, "escalation date")?;
-                if as_of >= when && customer_block.is_none() {
-                    let disputed = item.disputed_amount(as_of);
-                    let claimed = state
-                        .open
-                        .checked_sub(&disputed.checked_min(&state.open)?)?;
-                    escalations.push((ix, state.open, claimed));
+                if as_of >= when {
+                    match hold(item, state.open)? {
+                        Ok(claimed) => escalations.push((ix, state.open, claimed)),
+                        Err(reason) => left_out.push(LeftOut {
+                            customer_id: customer.id.clone(),
+                            item_id: item.id.clone(),
+                            step_id: "escalation".into(),
+                            reason,
+                        }),
+                    }
                 }
             }
             continue;
@@ -1276,63 +1316,17 @@ fn plan_customer(
         let Some(step) = scenario.steps.get(step_index) else {
             continue;
         };
-        if let Some(b) = customer_block {
-            leave(
-                &mut left_out,
-                &item.id,
-                step,
-                LeftOutReason::CustomerBlocked {
-                    block_reason: b.reason.clone(),
-                },
-            );
-            continue;
-        }
-        if let Some(b) = item.dunning_block.as_ref().filter(|b| b.is_active(as_of)) {
-            leave(
-                &mut left_out,
-                &item.id,
-                step,
-                LeftOutReason::ItemBlocked {
-                    block_reason: b.reason.clone(),
-                },
-            );
-            continue;
-        }
         if step.is_pre_due() && track.stop_pre_due {
             leave(&mut left_out, &item.id, step, LeftOutReason::PreDueStopped);
             continue;
         }
-        let disputed = item.disputed_amount(as_of).checked_min(&state.open)?;
-        let claimed = state.open.checked_sub(&disputed)?;
-        if !claimed.is_positive() {
-            leave(
-                &mut left_out,
-                &item.id,
-                step,
-                LeftOutReason::Disputed { disputed },
-            );
-            continue;
-        }
-        if let Some(p) = customer_promises
-            .into_iter()
-            .flatten()
-            .find(|p| p.covers(&item.id) && p.is_running(as_of, config.promise_grace_days))
-        {
-            let until = p
-                .promised_date
-                .checked_add_days(Days::new(u64::from(config.promise_grace_days)))
-                .unwrap_or(p.promised_date);
-            leave(
-                &mut left_out,
-                &item.id,
-                step,
-                LeftOutReason::UnderPromise {
-                    promise_id: p.id.clone(),
-                    until,
-                },
-            );
-            continue;
-        }
+        let claimed = match hold(item, state.open)? {
+            Ok(claimed) => claimed,
+            Err(reason) => {
+                leave(&mut left_out, &item.id, step, reason);
+                continue;
+            }
+        };
         if let Some(min) = Step::threshold(&step.min_item_amount, currency)
             && claimed.checked_cmp(&min)?.is_lt()
         {
