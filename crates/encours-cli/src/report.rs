@@ -13,7 +13,10 @@ pub struct Options {
     pub as_of: (NaiveDate, AsOfOrigin),
     pub base: Option<Currency>,
     pub fx: FxRates,
-    #[expect(dead_code, reason = "the top overdue customers come with the aging module")]
+    #[expect(
+        dead_code,
+        reason = "the top overdue customers come with the aging module"
+    )]
     pub top: usize,
 }
 
