@@ -1951,6 +1951,16 @@ impl Calendar {
             direction: if n > 0 { "after" } else { "before" },
             searched_days: gap,
         };
+        // Weekdays bound business days: past chrono's range, fail at once rather
+        // than walk hundreds of thousands of years to find out.
+        let room = if n > 0 {
+            count_weekdays(self.spec.weekend, start + 1, max_dn + 1)
+        } else {
+            count_weekdays(self.spec.weekend, min_dn, start)
+        };
+        if room < remaining {
+            return Err(out_of_range());
+        }
         if n > 0 {
             let mut cur = start + 1;
             loop {
@@ -1986,8 +1996,14 @@ impl Calendar {
                 while d < end {
                     if look.is_business(d, || Some(year)) {
                         remaining -= 1;
+                        gap = 0;
                         if remaining == 0 {
                             return date_of(d, operation, date);
+                        }
+                    } else {
+                        gap += 1;
+                        if gap > MAX_GAP_DAYS {
+                            return Err(no_business_day(gap));
                         }
                     }
                     d += 1;
@@ -2034,8 +2050,14 @@ impl Calendar {
                 while d >= begin {
                     if look.is_business(d, || Some(year)) {
                         remaining -= 1;
+                        gap = 0;
                         if remaining == 0 {
                             return date_of(d, operation, date);
+                        }
+                    } else {
+                        gap += 1;
+                        if gap > MAX_GAP_DAYS {
+                            return Err(no_business_day(gap));
                         }
                     }
                     d -= 1;
