@@ -150,15 +150,16 @@ pub enum CalendarError {
     },
     /// The result would fall outside the dates chrono can represent.
     #[error(
-        "date out of range in {operation}: {date} moved by {days} days is outside chrono's supported dates"
+        "date out of range in {operation}: moving {date} by {by} leaves the dates chrono supports"
     )]
     DateOutOfRange {
         /// The operation attempted.
         operation: &'static str,
         /// The date it started from.
         date: NaiveDate,
-        /// How far it tried to move (days, or business days for `add_business_days`).
-        days: i64,
+        /// How far it tried to move: business days for `add_business_days` and the
+        /// searches, calendar days otherwise.
+        by: i64,
     },
     /// A year outside the dates chrono can represent.
     #[error("year {year} out of range in {operation}: expected a year chrono can represent")]
@@ -237,7 +238,7 @@ fn date_of(dn: i64, operation: &'static str, from: NaiveDate) -> Result<NaiveDat
         .ok_or(CalendarError::DateOutOfRange {
             operation,
             date: from,
-            days: dn - day_number(from),
+            by: dn - day_number(from),
         })
 }
 
@@ -1206,7 +1207,7 @@ fn compute_holidays(spec: &CalendarSpec, first: i32, last: i32) -> Vec<Holiday> 
             });
         }
     }
-    occurrences.sort_by(|a, b| (a.date, a.order).cmp(&(b.date, b.order)));
+    occurrences.sort_by_key(|a| (a.date, a.order));
 
     let weekend = spec.weekend;
     let is_weekend = |d: NaiveDate| weekend.contains(d.weekday());
@@ -1921,7 +1922,7 @@ impl Calendar {
         let count = i32::try_from(count).map_err(|_| CalendarError::DateOutOfRange {
             operation: "business_days_between",
             date: from,
-            days: count,
+            by: count,
         })?;
         Ok(sign * count)
     }
@@ -1938,7 +1939,7 @@ impl Calendar {
         let out_of_range = || CalendarError::DateOutOfRange {
             operation,
             date,
-            days: n,
+            by: n,
         };
         let min_dn = day_number(NaiveDate::MIN);
         let max_dn = day_number(NaiveDate::MAX);
