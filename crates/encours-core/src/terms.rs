@@ -129,7 +129,9 @@ pub enum TermsError {
         expected: &'static str,
     },
     /// The text ended where more was needed.
-    #[error("invalid payment terms \"{text}\": unexpected end at column {column}, expected {expected}")]
+    #[error(
+        "invalid payment terms \"{text}\": unexpected end at column {column}, expected {expected}"
+    )]
     UnexpectedEnd {
         /// The whole text given to the parser.
         text: String,
@@ -166,7 +168,9 @@ pub enum TermsError {
         total: Decimal,
     },
     /// The early-payment discount is not in `(0, 100)`.
-    #[error("invalid early-payment discount of {percent}%: expected more than 0% and less than 100%")]
+    #[error(
+        "invalid early-payment discount of {percent}%: expected more than 0% and less than 100%"
+    )]
     InvalidDiscount {
         /// The discount as given, in percent.
         percent: Decimal,
@@ -482,7 +486,10 @@ impl ParseOptions {
     /// let o = ParseOptions::new().with_end_of_month_convention(EndOfMonthConvention::EndOfMonthThenDays);
     /// assert_eq!(o.end_of_month_convention, EndOfMonthConvention::EndOfMonthThenDays);
     /// ```
-    pub fn with_end_of_month_convention(mut self, convention: EndOfMonthConvention) -> ParseOptions {
+    pub fn with_end_of_month_convention(
+        mut self,
+        convention: EndOfMonthConvention,
+    ) -> ParseOptions {
         self.end_of_month_convention = convention;
         self
     }
@@ -733,7 +740,9 @@ impl PaymentTerms {
             // Each share is at most 100, so only an absurd number of lines overflows.
             total = total
                 .checked_add(share)
-                .ok_or(TermsError::SharesNotHundred { total: Decimal::MAX })?;
+                .ok_or(TermsError::SharesNotHundred {
+                    total: Decimal::MAX,
+                })?;
             normalized.push(TermsLine {
                 share,
                 due: line.due,
@@ -899,7 +908,11 @@ impl PaymentTerms {
         }
         let mut dated = Vec::with_capacity(self.lines.len());
         for (line_index, line) in self.lines.iter().enumerate() {
-            dated.push((line_index, *line, line.due.due_date(invoice_date, order_date)?));
+            dated.push((
+                line_index,
+                *line,
+                line.due.due_date(invoice_date, order_date)?,
+            ));
         }
         // A stable sort keeps lines due the same day in line order.
         dated.sort_by_key(|(_, _, date)| *date);
@@ -1654,8 +1667,7 @@ impl<'a> Parser<'a> {
     /// After "end of month": `+ N [days]`, `then N [days]`, `N [days]`, `on the D`,
     /// `le D`, or nothing.
     fn rule_after_end_of_month(&mut self) -> Result<DueRule, TermsError> {
-        if self.eat_kind(Kind::Plus) || self.eat_word(THEN_WORDS) || self.is_kind(0, Kind::Number)
-        {
+        if self.eat_kind(Kind::Plus) || self.eat_word(THEN_WORDS) || self.is_kind(0, Kind::Number) {
             let days = self.days()?;
             self.eat_word(DAY_WORDS);
             return Ok(DueRule::EndOfMonthThenDays { days });
@@ -1687,9 +1699,9 @@ impl<'a> Parser<'a> {
                 }
                 Some(ShareSpec::Balance) => balance_seen = true,
                 Some(ShareSpec::Percent(p)) => {
-                    total = total
-                        .checked_add(*p)
-                        .ok_or(TermsError::SharesNotHundred { total: Decimal::MAX })?;
+                    total = total.checked_add(*p).ok_or(TermsError::SharesNotHundred {
+                        total: Decimal::MAX,
+                    })?;
                 }
             }
         }
@@ -1739,9 +1751,18 @@ mod tests {
 
     #[test]
     fn following_month_day_clamps_and_wraps_years() {
-        assert_eq!(day_of_following_month(d(2024, 1, 15), 31).unwrap(), d(2024, 2, 29));
-        assert_eq!(day_of_following_month(d(2024, 12, 5), 10).unwrap(), d(2025, 1, 10));
-        assert_eq!(day_of_following_month(d(2100, 1, 31), 30).unwrap(), d(2100, 2, 28));
+        assert_eq!(
+            day_of_following_month(d(2024, 1, 15), 31).unwrap(),
+            d(2024, 2, 29)
+        );
+        assert_eq!(
+            day_of_following_month(d(2024, 12, 5), 10).unwrap(),
+            d(2025, 1, 10)
+        );
+        assert_eq!(
+            day_of_following_month(d(2100, 1, 31), 30).unwrap(),
+            d(2100, 2, 28)
+        );
         assert!(matches!(
             day_of_following_month(NaiveDate::MAX, 1),
             Err(TermsError::DateOutOfRange { .. })
@@ -1756,7 +1777,9 @@ mod tests {
             .collect();
         assert_eq!(
             shown,
-            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"
+            ]
         );
     }
 
