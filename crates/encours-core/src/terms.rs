@@ -460,7 +460,9 @@ pub struct EarlyPaymentDiscount {
 #[non_exhaustive]
 pub struct ParseOptions {
     /// How "N days end of month" / "N jours fin de mois" is read; explicit forms
-    /// ("45 days then end of month", "end of month + 45") ignore it. Default:
+    /// ("45 days then end of month", "end of month + 45") ignore it, and so does
+    /// "30 jours fin de mois le 10", always read as invoice + 30 days, end of that
+    /// month, then the 10th of the following month. Default:
     /// [`EndOfMonthConvention::DaysThenEndOfMonth`].
     #[serde(default)]
     pub end_of_month_convention: EndOfMonthConvention,
@@ -847,6 +849,8 @@ impl PaymentTerms {
     /// [`ParseOptions::end_of_month_convention`]), `45 days then end of month`,
     /// `end of month + 10`, `fin de mois + 10`, `end of month 45`, `fin de mois 45`,
     /// `fin de mois le 10`, `le 10 du mois suivant`, `end of month on the 10th`,
+    /// `30 jours date de facture`, `net 10 EOM` / `net EOM 10` (the US reading: 10 days
+    /// after the end of the invoice month),
     /// `due on receipt`, `à réception`, `comptant`, `2/10 net 30`, `2% 10 net 30`,
     /// `2/10 n/30`, `30% at order, 70% at 60 days`,
     /// `30 % à la commande, 70 % à 60 jours`, `30% à la commande, solde à 60 jours`.
@@ -1203,6 +1207,7 @@ const EXPECTED_CHARACTER: &str = "a word, a number or one of % / + , ; .";
 const EXPECTED_COMMANDE: &str = "\"commande\"";
 const EXPECTED_SUFFIX: &str = "\"of the following month\" or \"du mois suivant\"";
 const EXPECTED_INVOICE: &str = "\"of invoice\" or \"de facture\"";
+const EXPECTED_INVOICE_DATE: &str = "\"from invoice date\" or \"date de facture\"";
 
 /// Words that may introduce a rule and carry no meaning of their own.
 const FILLERS: &[&str] = &[
@@ -1247,6 +1252,16 @@ const FOLLOWING_MONTH_PHRASES: &[&[&str]] = &[
     &["of", "the", "next", "month"],
     &["of", "next", "month"],
     &["du", "mois", "suivant"],
+];
+/// "30 jours date de facture": the default starting point, said out loud. Only phrases
+/// starting with "date" or "from", so "45 days after end of month" is not taken for one.
+const INVOICE_DATE_PHRASES: &[&[&str]] = &[
+    &["date", "de", "facture"],
+    &["date", "facture"],
+    &["from", "invoice", "date"],
+    &["from", "the", "invoice", "date"],
+    &["from", "date", "of", "invoice"],
+    &["from", "invoice"],
 ];
 const INVOICE_PHRASES: &[&[&str]] = &[
     &["of", "invoice"],
@@ -1584,8 +1599,16 @@ impl<'a> Parser<'a> {
                 match word.as_str() {
                     "net" | "nets" => {
                         self.pos += 1;
+                        // "Net EOM 10" / "net 10 EOM": the US reading, 10 days after
+                        // the end of the invoice month.
+                        if self.eat_phrase(EOM_PHRASES, EXPECTED_EOM)? {
+                            return self.rule_after_end_of_month();
+                        }
                         let days = self.days()?;
                         self.eat_word(DAY_WORDS);
+                        if self.eat_phrase(EOM_PHRASES, EXPECTED_EOM)? {
+                            return Ok(DueRule::EndOfMonthThenDays { days });
+                        }
                         Ok(DueRule::Net { days })
                     }
                     "n" if self.is_kind(1, Kind::Slash) => {
@@ -1640,6 +1663,7 @@ impl<'a> Parser<'a> {
         if !self.eat_word(DAY_WORDS) {
             return Err(self.error(EXPECTED_DAYS_WORD));
         }
+        self.eat_phrase(INVOICE_DATE_PHRASES, EXPECTED_INVOICE_DATE)?;
         if self.eat_word(NET_WORDS) {
             return Ok(DueRule::Net { days });
         }

@@ -58,6 +58,11 @@ fn parses_what_people_type_into_the_canonical_form() {
         ("net 30.", "net 30"),
         ("100% net 30", "net 30"),
         ("net 0", "net 0"),
+        ("30 jours date de facture", "net 30"),
+        ("60 days from invoice date", "net 60"),
+        ("Net 10 EOM", "end of month + 10 days"),
+        ("net EOM 10", "end of month + 10 days"),
+        ("net eom", "end of month"),
         ("45 days end of month", "45 days then end of month"),
         ("45 jours fin de mois", "45 days then end of month"),
         ("45 Jours Fin De Mois", "45 days then end of month"),
@@ -281,6 +286,10 @@ fn parse_errors_name_the_token_its_column_and_what_was_expected() {
         (
             "Net 30, ",
             "invalid payment terms \"Net 30, \": unexpected end at column 9, expected a due rule such as \"net 30\", \"45 days end of month\", \"on receipt\" or \"at order\"",
+        ),
+        (
+            "30 jours date de fact",
+            "invalid payment terms \"30 jours date de fact\": unexpected \"fact\" at column 18, expected \"from invoice date\" or \"date de facture\"",
         ),
         (
             "upon delivery",
