@@ -38,6 +38,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{Calendar, CalendarError, Roll};
 use crate::interest::{self, InterestRule, Jurisdiction, RateTables};
 use crate::ledger::{Customer, ItemKind, Ledger};
 use crate::money::{Currency, Money, MoneyError};
@@ -70,6 +71,14 @@ pub enum DunningError {
         what: &'static str,
         /// The item id.
         item: String,
+    },
+    /// A customer's calendar is unknown, or rolling a date failed.
+    #[error("calendar of customer \"{customer}\": {source}")]
+    Calendar {
+        /// The customer id.
+        customer: String,
+        /// The calendar error.
+        source: CalendarError,
     },
     /// Amount arithmetic failed.
     #[error(transparent)]
@@ -459,6 +468,10 @@ pub struct DunningConfig {
     /// Jurisdiction for customers whose country does not determine one (see
     /// [`jurisdiction_for`]).
     pub default_jurisdiction: Option<Jurisdiction>,
+    /// Business-day calendar for customers without one of their own (a built-in code
+    /// such as `FR`, or the name of a calendar in [`PlanContext::calendars`]). Without
+    /// any, triggers fall on calendar days.
+    pub default_calendar: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -483,6 +496,8 @@ struct ConfigRepr {
     interest_rule: Option<InterestRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     default_jurisdiction: Option<Jurisdiction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_calendar: Option<String>,
 }
 
 fn default_grace() -> u32 {
@@ -510,6 +525,7 @@ impl TryFrom<ConfigRepr> for DunningConfig {
             thank_you_within_days: r.thank_you_within_days,
             interest_rule: r.interest_rule,
             default_jurisdiction: r.default_jurisdiction,
+            default_calendar: r.default_calendar,
         };
         c.validate()?;
         Ok(c)
@@ -530,6 +546,7 @@ impl From<DunningConfig> for ConfigRepr {
             thank_you_within_days: c.thank_you_within_days,
             interest_rule: c.interest_rule,
             default_jurisdiction: c.default_jurisdiction,
+            default_calendar: c.default_calendar,
         }
     }
 }
@@ -567,6 +584,7 @@ impl DunningConfig {
             thank_you_within_days: default_thank_you_days(),
             interest_rule: None,
             default_jurisdiction: None,
+            default_calendar: None,
         };
         c.validate()?;
         Ok(c)
@@ -833,6 +851,8 @@ pub struct PlanContext<'a> {
     pub promises: &'a [PromiseToPay],
     /// Reference-rate tables for interest (the built-in ones when absent).
     pub rate_tables: Option<&'a RateTables>,
+    /// Caller-defined calendars, found by name before the built-in codes.
+    pub calendars: &'a [Calendar],
 }
 
 impl<'a> PlanContext<'a> {
@@ -843,6 +863,7 @@ impl<'a> PlanContext<'a> {
             config,
             promises: &[],
             rate_tables: None,
+            calendars: &[],
         }
     }
 }
@@ -1129,9 +1150,32 @@ pub fn plan(
         left_out: Vec::new(),
         assignments: Vec::new(),
     };
+    // Built-in calendars are built once per plan, only for the codes in use.
+    let mut builtins: HashMap<String, Calendar> = HashMap::new();
     for (cix, customer) in ledger.customers().iter().enumerate() {
+        let code = customer
+            .calendar
+            .as_deref()
+            .or(ctx.config.default_calendar.as_deref());
+        let calendar = match code {
+            None => None,
+            Some(code) => match ctx.calendars.iter().find(|c| c.name() == code) {
+                Some(c) => Some(c),
+                None => {
+                    if !builtins.contains_key(code) {
+                        let built =
+                            Calendar::builtin(code).map_err(|source| DunningError::Calendar {
+                                customer: customer.id.clone(),
+                                source,
+                            })?;
+                        builtins.insert(code.to_owned(), built);
+                    }
+                    builtins.get(code)
+                }
+            },
+        };
         plan_customer(
-            ctx, &items, &customers, &promises, cix, customer, as_of, &mut out,
+            ctx, &items, &customers, &promises, cix, customer, calendar, as_of, &mut out,
         )?;
     }
     Ok(out)
@@ -1145,9 +1189,22 @@ fn plan_customer(
     promises: &HashMap<&str, Vec<&PromiseToPay>>,
     cix: usize,
     customer: &Customer,
+    calendar: Option<&Calendar>,
     as_of: NaiveDate,
     out: &mut DunningPlan,
 ) -> Result<(), DunningError> {
+    // A trigger on a non-business day of the customer's calendar moves to the next one.
+    let roll = |date: NaiveDate| -> Result<NaiveDate, DunningError> {
+        match calendar {
+            Some(c) => c
+                .roll(date, Roll::Following)
+                .map_err(|source| DunningError::Calendar {
+                    customer: customer.id.clone(),
+                    source,
+                }),
+            None => Ok(date),
+        }
+    };
     let ledger = ctx.ledger;
     let config = ctx.config;
     let currency = customer.currency;
@@ -1257,7 +1314,12 @@ fn plan_customer(
             if let (Some(days), Some(last), false) =
                 (scenario.escalate_after_days, t.last_date, t.escalated)
             {
-                let when = add_days(last, i64::from(days), &item.id, "escalation date")?;
+                let when = roll(add_days(
+                    last,
+                    i64::from(days),
+                    &item.id,
+                    "escalation date",
+                )?)?;
                 if as_of >= when {
                     match hold(item, state.open)? {
                         Ok(claimed) => escalations.push((ix, state.open, claimed)),
@@ -1288,7 +1350,7 @@ fn plan_customer(
                 )?,
                 None => by_offset,
             };
-            Ok(by_offset.max(by_spacing))
+            roll(by_offset.max(by_spacing))
         };
         if trigger(step)? > as_of {
             continue;
@@ -1297,12 +1359,12 @@ fn plan_customer(
         let mut skipped = Vec::new();
         if config.catch_up == CatchUp::HighestReached {
             while let Some(further) = scenario.steps.get(step_index + 1) {
-                if add_days(
+                if roll(add_days(
                     item.due_date,
                     i64::from(further.offset_days),
                     &item.id,
                     "step trigger",
-                )? <= as_of
+                )?)? <= as_of
                 {
                     if let Some(s) = scenario.steps.get(step_index) {
                         skipped.push(s.id.clone());
@@ -1464,6 +1526,7 @@ fn plan_customer(
         }
         actions.push(build_step_action(
             ctx,
+            calendar,
             customer,
             &assignment,
             scenario,
@@ -1539,6 +1602,7 @@ fn action_item(
 #[allow(clippy::too_many_arguments)]
 fn build_step_action(
     ctx: &PlanContext<'_>,
+    calendar: Option<&Calendar>,
     customer: &Customer,
     assignment: &Assignment,
     scenario: &Scenario,
@@ -1631,10 +1695,15 @@ fn build_step_action(
         let by_offset = add_days(earliest_due, i64::from(n.offset_days), "", "next step").ok()?;
         let by_spacing =
             add_days(as_of, i64::from(n.min_days_since_previous), "", "next step").ok()?;
+        let date = by_offset.max(by_spacing);
+        let date = match calendar {
+            Some(c) => c.roll(date, Roll::Following).ok()?,
+            None => date,
+        };
         Some(NextStep {
             step_id: n.id.clone(),
             channel: n.channel,
-            date: by_offset.max(by_spacing),
+            date,
         })
     });
     let mut reasons = vec![format!(

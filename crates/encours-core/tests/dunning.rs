@@ -278,6 +278,7 @@ fn a_promise_holds_until_its_date_plus_grace() {
     let promises = [promise];
     let ctx = PlanContext {
         rate_tables: None,
+        calendars: &[],
         ledger: &ledger,
         config: &config,
         promises: &promises,
@@ -612,5 +613,90 @@ fn interest_without_a_jurisdiction_is_a_warning_not_a_silent_zero() {
     assert_eq!(
         p.actions[0].warnings,
         vec!["no interest for item \"F1\": no interest rule and no jurisdiction for customer country None".to_string()]
+    );
+}
+
+#[test]
+fn triggers_on_non_business_days_roll_to_the_next_business_day() {
+    // Due Friday 26 April 2024; reminder at +5 = Wednesday 1 May, Fête du Travail in France
+    // (Code du travail L3133-1), so the French customer gets it on Thursday 2 May.
+    let item = Item::invoice("F1", "C1", d(2024, 3, 27), d(2024, 4, 26), eur(100_000));
+    let mut customer = Customer::new("C1", "Dupont SA", Currency::EUR);
+    customer.calendar = Some("FR".into());
+    let ledger = Ledger::new(vec![customer], vec![item.clone()], vec![], vec![]).unwrap();
+    let config = DunningConfig::new(
+        vec![Scenario::new(
+            "s",
+            vec![Step::new("r1", 5, Channel::Email, "t")],
+        )],
+        "s",
+    )
+    .unwrap();
+    let ctx = PlanContext::new(&ledger, &config);
+    assert!(
+        plan(&ctx, &History::default(), d(2024, 5, 1))
+            .unwrap()
+            .actions
+            .is_empty()
+    );
+    assert_eq!(
+        plan(&ctx, &History::default(), d(2024, 5, 2))
+            .unwrap()
+            .actions
+            .len(),
+        1
+    );
+
+    // Without a calendar the trigger is the calendar day itself.
+    let plain = ledger_with(item.clone());
+    assert_eq!(
+        plan(
+            &PlanContext::new(&plain, &config),
+            &History::default(),
+            d(2024, 5, 1)
+        )
+        .unwrap()
+        .actions
+        .len(),
+        1
+    );
+
+    // A default calendar applies to customers without their own; +8 = Saturday 4 May → Monday 6 May.
+    let mut config = DunningConfig::new(
+        vec![Scenario::new(
+            "s",
+            vec![Step::new("r1", 8, Channel::Email, "t")],
+        )],
+        "s",
+    )
+    .unwrap();
+    config.default_calendar = Some("DE".into());
+    let ctx = PlanContext::new(&plain, &config);
+    assert!(
+        plan(&ctx, &History::default(), d(2024, 5, 5))
+            .unwrap()
+            .actions
+            .is_empty()
+    );
+    assert_eq!(
+        plan(&ctx, &History::default(), d(2024, 5, 6))
+            .unwrap()
+            .actions
+            .len(),
+        1
+    );
+
+    // An unknown calendar is an error naming the customer and the code.
+    config.default_calendar = Some("XX".into());
+    let err = plan(
+        &PlanContext::new(&plain, &config),
+        &History::default(),
+        d(2024, 5, 6),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err == "calendar of customer \"C1\": unknown calendar code \"XX\": expected one of FR, DE, GB-EAW, UK, GB, US",
+        "{err}"
     );
 }

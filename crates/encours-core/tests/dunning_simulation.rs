@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
+use encours_core::calendar::{Calendar, Roll};
 use encours_core::dunning::{
     ActionKind, Channel, DunningConfig, DunningPlan, History, PlanContext, Scenario, Step, plan,
 };
@@ -71,6 +72,10 @@ fn build(
         let mut customer = Customer::new(format!("C{c}"), format!("Customer {c}"), Currency::EUR);
         if c % 3 == 1 {
             customer.segment = Some("KEY".into());
+        }
+        if c % 2 == 0 {
+            // Half the customers roll triggers over French weekends and holidays.
+            customer.calendar = Some("FR".into());
         }
         ledger.add_customer(customer).unwrap();
     }
@@ -188,9 +193,10 @@ fn config() -> DunningConfig {
 /// The test's own reading of when an item's next step is due (independent of the
 /// planner's code): the first step after the last one recorded that is not a pre-due
 /// step already past, triggered at due + offset and at least the spacing after the
-/// previous step.
+/// previous step, rolled to the next business day of the customer's calendar.
 fn next_due(
     config: &DunningConfig,
+    calendar: Option<&Calendar>,
     scenario: &str,
     due: NaiveDate,
     level: u32,
@@ -214,19 +220,21 @@ fn next_due(
         l.checked_add_days(Days::new(u64::from(step.min_days_since_previous)))
             .unwrap()
     });
-    Some((
-        next as u32 + 1,
-        by_spacing.map_or(by_offset, |s| s.max(by_offset)),
-    ))
+    let when = by_spacing.map_or(by_offset, |s| s.max(by_offset));
+    let when = calendar.map_or(when, |c| c.roll(when, Roll::Following).unwrap());
+    Some((next as u32 + 1, when))
 }
 
 fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseError> {
     let config = config();
+    let france = Calendar::france();
     let ctx = PlanContext {
         ledger,
         config: &config,
         promises,
         rate_tables: None,
+        // Given by the caller, the calendar is built once for the whole year.
+        calendars: std::slice::from_ref(&france),
     };
     let mut history = History::default();
     let mut seen: HashSet<(String, ActionKind, u32)> = HashSet::new();
@@ -300,8 +308,15 @@ fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseEr
                 Some(_) => continue,
                 None => (0, None),
             };
-            if let Some((_, when)) = next_due(&config, &scenario, item.due_date, level, last, today)
-                && when <= today
+            if let Some((_, when)) = next_due(
+                &config,
+                customer.calendar.as_ref().map(|_| &france),
+                &scenario,
+                item.due_date,
+                level,
+                last,
+                today,
+            ) && when <= today
             {
                 prop_assert!(
                     left.contains(item.id.as_str()),
