@@ -14,7 +14,9 @@
 //!   with no invoice at all); issue dates are uniform over the `history_days` ending
 //!   at `as_of`, and invoice numbers follow issue dates;
 //! - terms 30/45/60 days, the customer's preferred terms on 90 % of its invoices;
-//!   some French customers are on "45 days end of month";
+//!   the terms are written as ERPs hold them ("net 30", "45 jours fin de mois",
+//!   "2/10 net 30"…) and due dates are computed from that text by
+//!   [`encours_core::terms`];
 //! - amounts log-normal by segment, clipped to 50..500 000, in whole cents;
 //! - each customer has a payment habit (early payers, on time, late, very late) with
 //!   per-invoice noise and a 5 % heavy tail; about 10 % of invoices are paid in 2–3
@@ -51,12 +53,13 @@ mod names;
 
 use std::f64::consts::TAU;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use encours_core::Error;
 use encours_core::ledger::{
     Application, Block, Customer, Dispute, Item, Ledger, LedgerError, MatchRule, Payment, Source,
 };
 use encours_core::money::{Currency, Money};
+use encours_core::terms::{ParseOptions, PaymentTerms};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -169,7 +172,48 @@ const PARENT_RATE: f64 = 0.08;
 const GROUP_HEADS_PER: usize = 40;
 const DUNNING_BLOCK_RATE: f64 = 0.01;
 const CREDIT_LIMIT_RATE: f64 = 0.8;
+/// French customers on 45 days: the share with "45 jours fin de mois".
 const END_OF_MONTH_RATE: f64 = 0.5;
+/// American customers on 30 days: the share offered an early-payment discount.
+const DISCOUNT_RATE: f64 = 0.25;
+
+/// Payment terms as customers' records hold them; each parses with
+/// [`PaymentTerms::parse`] and the default options.
+const TERMS_TEXTS: [&str; 11] = [
+    "net 30",
+    "net 45",
+    "net 60",
+    "30 jours net",
+    "45 jours net",
+    "45 jours fin de mois",
+    "60 jours date de facture",
+    "net 30 days",
+    "net 45 days",
+    "net 60 days",
+    "2/10 net 30",
+];
+
+/// The text of a customer's preferred terms, as an index in [`TERMS_TEXTS`].
+fn terms_text<R: Rng>(rng: &mut R, country: Country, days: i32) -> usize {
+    let by_days = |a: usize, b: usize, c: usize| match days {
+        30 => a,
+        45 => b,
+        _ => c,
+    };
+    match country {
+        Country::Fr => match days {
+            // LME (Code de commerce L441-10) allows 45 days end of month in France.
+            45 if rng.random_bool(END_OF_MONTH_RATE) => 5,
+            _ => by_days(3, 4, 6),
+        },
+        Country::De => by_days(7, 8, 9),
+        Country::Gb => by_days(0, 1, 2),
+        Country::Us => match days {
+            30 if rng.random_bool(DISCOUNT_RATE) => 10,
+            _ => by_days(0, 1, 2),
+        },
+    }
+}
 const REFERENCE_RATE: f64 = 0.7;
 /// Days after `as_of` a due date can reach: 60 days terms, then end of month.
 const MAX_DUE_AHEAD: u64 = 100;
@@ -186,8 +230,10 @@ const BLOCK_REASONS: [&str; 4] = [
 struct Profile {
     segment: usize,
     currency: Currency,
+    /// Days of the preferred terms.
     terms: i32,
-    end_of_month: bool,
+    /// The preferred terms, as an index in [`TERMS_TEXTS`].
+    terms_text: usize,
     delay_mean: f64,
     delay_noise: f64,
     ticket_mu: f64,
@@ -278,15 +324,6 @@ impl Days {
     fn date(&self, day: i32) -> Result<NaiveDate, Error> {
         NaiveDate::from_num_days_from_ce_opt(day).ok_or_else(|| self.out_of_range(day))
     }
-
-    fn end_of_month(&self, day: i32) -> Result<i32, Error> {
-        self.date(day)?
-            .with_day(1)
-            .and_then(|first| first.checked_add_months(Months::new(1)))
-            .and_then(|next| next.pred_opt())
-            .map(|last| last.num_days_from_ce())
-            .ok_or_else(|| self.out_of_range(day))
-    }
 }
 
 /// Generate a ledger.
@@ -374,6 +411,10 @@ pub fn generate(config: &SampleConfig) -> Result<Ledger, Error> {
         config_seed: config.seed,
     };
 
+    let catalogue = TERMS_TEXTS
+        .iter()
+        .map(|text| PaymentTerms::parse(text, &ParseOptions::default()))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let (mut customers, profiles, cumulative) = make_customers(&mut rng, config);
 
@@ -402,10 +443,9 @@ pub fn generate(config: &SampleConfig) -> Result<Ledger, Error> {
         } else {
             *pick(&mut rng, &TERMS).unwrap_or(&30)
         };
-        let due = if preferred && p.end_of_month {
-            days.end_of_month(issue + terms)?
-        } else {
-            issue + terms
+        let due = match catalogue.get(p.terms_text) {
+            Some(t) if preferred => t.due_date(days.date(issue)?)?.num_days_from_ce(),
+            _ => issue + terms,
         };
         let ticket = (p.ticket_mu + AMOUNT_SIGMA * standard_normal(&mut rng)).exp();
         // The one float-to-money step: the draw is rounded to the cent, then
@@ -670,9 +710,7 @@ fn make_customers(
             .get(choose(rng, &PREFERRED_TERMS_SHARES))
             .copied()
             .unwrap_or(30);
-        // LME (Code de commerce L441-10) allows 45 days end of month in France.
-        let end_of_month =
-            country == Country::Fr && terms == 45 && rng.random_bool(END_OF_MONTH_RATE);
+        let text = terms_text(rng, country, terms);
         let seg_f = |table: [f64; 3]| table.get(segment).copied().unwrap_or(1.0);
         let delay_mean =
             (seg_f(DELAY_MEAN) + seg_f(DELAY_SD) * standard_normal(rng)).max(EARLIEST_HABIT);
@@ -691,11 +729,7 @@ fn make_customers(
         customer.segment = SEGMENTS.get(segment).map(|s| (*s).to_owned());
         customer.country = Some(country.code().to_owned());
         customer.calendar = Some(country.calendar().to_owned());
-        customer.payment_terms = Some(if end_of_month {
-            format!("{terms} days end of month")
-        } else {
-            format!("net {terms}")
-        });
+        customer.payment_terms = TERMS_TEXTS.get(text).map(|t| (*t).to_owned());
         if i >= heads && rng.random_bool(PARENT_RATE) {
             let head = rng.random_range(0..heads);
             customer.parent = Some(format!("C{:06}", head + 1));
@@ -705,7 +739,7 @@ fn make_customers(
             segment,
             currency,
             terms,
-            end_of_month,
+            terms_text: text,
             delay_mean,
             delay_noise,
             ticket_mu,

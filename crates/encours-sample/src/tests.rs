@@ -169,12 +169,14 @@ fn customers_have_the_configured_mix() {
         };
         assert!(expected.contains(&country), "{} in {country}", c.currency);
         let terms = c.payment_terms.as_deref().unwrap();
-        assert!(
-            ["net 30", "net 45", "net 60", "45 days end of month"].contains(&terms),
-            "{terms}"
-        );
-        if terms.contains("end of month") {
+        assert!(TERMS_TEXTS.contains(&terms), "{terms}");
+        // The engine reads every text.
+        PaymentTerms::parse(terms, &ParseOptions::default()).unwrap();
+        if terms.contains("jours") {
             assert_eq!(country, "FR");
+        }
+        if terms == "2/10 net 30" {
+            assert_eq!(country, "US");
         }
         assert!(c.name.split(' ').count() >= 2, "{}", c.name);
         if let Some(limit) = &c.credit_limit {
@@ -185,8 +187,24 @@ fn customers_have_the_configured_mix() {
     let fr = count(&|c| c.country.as_deref() == Some("FR"));
     let de = count(&|c| c.country.as_deref() == Some("DE"));
     assert!(fr > de && de > 0);
-    let eom = count(&|c| c.payment_terms.as_deref() == Some("45 days end of month"));
-    assert!(eom > 0);
+    let eom = count(&|c| c.payment_terms.as_deref() == Some("45 jours fin de mois"));
+    let fr45 = count(&|c| c.payment_terms.as_deref() == Some("45 jours net"));
+    assert_near(
+        "45 jours fin de mois among 45 jours",
+        share(eom, eom + fr45),
+        0.5,
+        0.08,
+    );
+    let discount = count(&|c| c.payment_terms.as_deref() == Some("2/10 net 30"));
+    let us30 = count(&|c| {
+        c.payment_terms.as_deref() == Some("net 30") && c.country.as_deref() == Some("US")
+    });
+    assert_near(
+        "2/10 net 30 among US net 30",
+        share(discount, discount + us30),
+        0.25,
+        0.1,
+    );
     let parents = count(&|c| c.parent.is_some());
     assert_near("with a parent", share(parents, n), 0.08 * 0.975, 0.015);
     let blocked = count(&|c| c.dunning_block.is_some());
@@ -226,6 +244,31 @@ fn invoices_have_the_configured_shape() {
             .keys()
             .all(|d| [30, 45, 60].contains(d) || (46..=76).contains(d))
     );
+    // Due dates are the engine's reading of the customer's terms.
+    for i in invoices.iter().take(2_000) {
+        let c = ledger.customer(&i.customer_id).unwrap();
+        let t = PaymentTerms::parse(
+            c.payment_terms.as_deref().unwrap(),
+            &ParseOptions::default(),
+        )
+        .unwrap();
+        let preferred = t.due_date(i.issue_date).unwrap();
+        let days = (i.due_date - i.issue_date).num_days();
+        assert!(
+            i.due_date == preferred || [30, 45, 60].contains(&days),
+            "{}",
+            i.id
+        );
+    }
+    let eom_invoices = invoices
+        .iter()
+        .filter(|i| {
+            let c = ledger.customer(&i.customer_id).unwrap();
+            c.payment_terms.as_deref() == Some("45 jours fin de mois")
+                && (i.due_date - i.issue_date).num_days() != 45
+        })
+        .count();
+    assert!(eom_invoices > 100, "{eom_invoices}");
     // Invoices are numbered in issue order.
     assert!(
         invoices
