@@ -105,7 +105,7 @@ pub fn amount(m: &Money) -> String {
     group_thousands(a)
 }
 
-fn count(n: usize) -> String {
+pub fn count(n: usize) -> String {
     group_thousands(Decimal::from(n))
 }
 
@@ -119,7 +119,7 @@ fn currencies(sets: &[&MultiCurrency]) -> Vec<Currency> {
     all
 }
 
-pub fn render(r: &Report) -> String {
+pub fn render(r: &Report, top: usize) -> String {
     let mut out = String::new();
     let origin = match r.as_of_origin {
         AsOfOrigin::Given => "",
@@ -204,6 +204,10 @@ pub fn render(r: &Report) -> String {
         ]);
     }
     t.render(2, &mut out);
+    out.push('\n');
+    if let Some(d) = &r.dunning {
+        crate::dunning::render(d, top, &mut out);
+    }
     out
 }
 
