@@ -19,12 +19,10 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// A file is not what it should be: JSON syntax, or a check of the engine
-    /// (`Ledger::new`, `DunningConfig::validate`) that runs on load.
-    #[error("{}: not a valid {what}: {source}", path.display())]
-    Invalid {
+    /// The ledger file is not a valid ledger (syntax, or a check of `Ledger::new`).
+    #[error("{}: not a valid ledger: {source}", path.display())]
+    Json {
         path: PathBuf,
-        what: &'static str,
         source: serde_json::Error,
     },
     /// An argument names an unknown currency or gives a bad rate.
@@ -73,11 +71,6 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Whether this is the built-in sample.
-    pub fn is_sample(&self) -> bool {
-        matches!(self.source, LedgerSource::Sample)
-    }
-
     /// The as-of date when none is given: the sample's date, or the latest date of the
     /// ledger (a file is an extraction: nothing in it happened after it was taken).
     pub fn default_as_of(&self) -> (NaiveDate, AsOfOrigin) {
@@ -120,12 +113,10 @@ pub fn load(source: &LedgerSource) -> Result<Loaded, CliError> {
                 text = std::fs::read_to_string(path).map_err(io)?;
             }
             // Deserializing a Ledger runs every check of Ledger::new.
-            let ledger: Ledger =
-                serde_json::from_str(&text).map_err(|source| CliError::Invalid {
-                    path: path.clone(),
-                    what: "ledger",
-                    source,
-                })?;
+            let ledger: Ledger = serde_json::from_str(&text).map_err(|source| CliError::Json {
+                path: path.clone(),
+                source,
+            })?;
             Ok(Loaded {
                 ledger,
                 description: path.display().to_string(),

@@ -9,7 +9,6 @@
 //! encours sample [--seed 42 --customers 300 --invoices 6000 --as-of 2026-11-22] [--out ledger.json]
 //! ```
 
-mod dunning;
 mod input;
 mod report;
 mod text;
@@ -60,23 +59,7 @@ struct ReportArgs {
     /// An exchange rate, `FROM:TO=RATE` meaning 1 FROM = RATE TO (repeatable).
     #[arg(long, value_name = "FROM:TO=RATE", requires = "base")]
     fx: Vec<FxArg>,
-    /// Dunning configuration for today's plan (JSON). The built-in sample uses the
-    /// demo configuration when none is given; a ledger file gets a plan only with one.
-    #[arg(long, value_name = "FILE.json")]
-    dunning: Option<PathBuf>,
-    /// History of the dunning actions already taken (JSON). Without it, the built-in
-    /// sample replays the daily runs of the 90 previous days, and a ledger file is
-    /// planned as a first run.
-    #[arg(long, value_name = "FILE.json")]
-    history: Option<PathBuf>,
-    /// Day of the dunning plan (YYYY-MM-DD). Default: the as-of date; for the built-in
-    /// sample, extracted on Sunday 2026-11-22, the Monday after.
-    #[arg(long, value_name = "DATE")]
-    plan_date: Option<NaiveDate>,
-    /// Leave today's dunning plan out.
-    #[arg(long, conflicts_with_all = ["dunning", "history", "plan_date"])]
-    no_dunning: bool,
-    /// How many customers to list among the most overdue, and actions of the plan.
+    /// How many customers to list among the most overdue.
     #[arg(long, value_name = "N", default_value_t = 10)]
     top: usize,
     /// Print the report as JSON instead of text.
@@ -143,40 +126,14 @@ fn run_report(args: ReportArgs) -> Result<(), input::CliError> {
         fx,
         top: args.top,
     };
-    let mut built = report::build(&loaded, &options)?;
-    let dunning_config = match (&args.dunning, loaded.is_sample()) {
-        _ if args.no_dunning => None,
-        (Some(path), _) => Some(dunning::ConfigSource::File(path.clone())),
-        (None, true) => Some(dunning::ConfigSource::Demo),
-        (None, false) => None,
-    };
-    if let Some(config) = dunning_config {
-        let history = match (&args.history, loaded.is_sample()) {
-            (Some(path), _) => dunning::HistorySource::File(path.clone()),
-            (None, true) => dunning::HistorySource::Replay(dunning::SAMPLE_REPLAY_DAYS),
-            (None, false) => dunning::HistorySource::Empty,
-        };
-        let plan_date = match args.plan_date {
-            Some(d) => d,
-            None if loaded.is_sample() && args.as_of.is_none() => {
-                as_of.0.succ_opt().unwrap_or(as_of.0)
-            }
-            None => as_of.0,
-        };
-        built.dunning = Some(dunning::build(
-            &loaded.ledger,
-            plan_date,
-            &config,
-            &history,
-        )?);
-    }
+    let built = report::build(&loaded, &options)?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &built)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        out.write_all(text::render(&built, args.top).as_bytes())
+        out.write_all(text::render(&built).as_bytes())
     };
     ignore_broken_pipe(written)
 }

@@ -30,9 +30,6 @@ pub struct Report {
     /// The overview's totals converted into the base currency, when `--base` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_base: Option<BaseTotals>,
-    /// Today's dunning plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dunning: Option<crate::dunning::DunningSection>,
 }
 
 /// Counts and open totals straight from the ledger's as-of views.
@@ -93,7 +90,6 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Report, CliError> {
         source: loaded.description.clone(),
         overview,
         in_base,
-        dunning: None,
     })
 }
 

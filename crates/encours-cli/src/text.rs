@@ -105,7 +105,7 @@ pub fn amount(m: &Money) -> String {
     group_thousands(a)
 }
 
-pub fn count(n: usize) -> String {
+fn count(n: usize) -> String {
     group_thousands(Decimal::from(n))
 }
 
@@ -119,7 +119,7 @@ fn currencies(sets: &[&MultiCurrency]) -> Vec<Currency> {
     all
 }
 
-pub fn render(r: &Report, top: usize) -> String {
+pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let origin = match r.as_of_origin {
         AsOfOrigin::Given => "",
@@ -204,10 +204,6 @@ pub fn render(r: &Report, top: usize) -> String {
         ]);
     }
     t.render(2, &mut out);
-    out.push('\n');
-    if let Some(d) = &r.dunning {
-        crate::dunning::render(d, top, &mut out);
-    }
     out
 }
 

@@ -45,7 +45,7 @@ fn report_on_the_sample() {
 
 #[test]
 fn json_report_is_the_same_figures() {
-    let o = encours(&["report", "--sample", "--no-dunning", "--json"]);
+    let o = encours(&["report", "--sample", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["as_of"], "2026-11-22");
@@ -121,7 +121,6 @@ fn conversion_into_a_base_currency() {
     let o = encours(&[
         "report",
         "--sample",
-        "--no-dunning",
         "--base",
         "EUR",
         "--fx",
@@ -137,7 +136,6 @@ fn conversion_into_a_base_currency() {
     let text = stdout(&encours(&[
         "report",
         "--sample",
-        "--no-dunning",
         "--base",
         "EUR",
         "--fx",
@@ -153,7 +151,6 @@ fn errors_name_the_argument_or_file() {
     let o = encours(&[
         "report",
         "--sample",
-        "--no-dunning",
         "--base",
         "EUR",
         "--fx",
@@ -205,79 +202,6 @@ fn errors_name_the_argument_or_file() {
     let err = stderr(&o);
     assert!(
         err.contains("not a valid ledger: unknown customer \"C9\" referenced by item \"F1\""),
-        "{err}"
-    );
-}
-
-#[test]
-fn dunning_plan_of_the_sample() {
-    let o = encours(&["report", "--sample"]);
-    let text = stdout(&o);
-    // The sample was extracted on a Sunday: its plan is for the Monday after.
-    assert!(
-        text.contains("\nDunning plan for Monday 2026-11-23\n  configuration: built-in demo (scenarios: standard, key_account); history: the daily runs of the 90 previous days, replayed ("),
-        "{text}"
-    );
-    let o = encours(&["report", "--sample", "--json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let d = &v["dunning"];
-    assert_eq!(d["plan"]["as_of"], "2026-11-23");
-    assert!(d["history_entries"].as_u64().unwrap() > 100);
-    let actions = d["plan"]["actions"].as_array().unwrap();
-    assert!(!actions.is_empty());
-    // Every action says why.
-    assert!(
-        actions
-            .iter()
-            .all(|a| !a["reasons"].as_array().unwrap().is_empty())
-    );
-
-    // The same plan from a saved history: the replay is what a daily user would hold.
-    // A first run (empty history) on the same day reminds every overdue customer.
-    let history = temp("empty-history.json");
-    std::fs::write(&history, r#"{"entries": []}"#).unwrap();
-    let o = encours(&[
-        "report",
-        "--sample",
-        "--history",
-        history.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let first: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(first["dunning"]["history_entries"], 0);
-    assert!(
-        first["dunning"]["plan"]["actions"]
-            .as_array()
-            .unwrap()
-            .len()
-            > actions.len(),
-        "a first run has more to do"
-    );
-
-    // --no-dunning leaves it out; a ledger file gets a plan only with --dunning.
-    let v: serde_json::Value =
-        serde_json::from_slice(&encours(&["report", "--sample", "--no-dunning", "--json"]).stdout)
-            .unwrap();
-    assert!(v.get("dunning").is_none());
-}
-
-#[test]
-fn dunning_configuration_errors_name_the_file() {
-    let bad = temp("bad-dunning.json");
-    std::fs::write(
-        &bad,
-        r#"{"scenarios": [{"id": "s", "steps": []}], "default_scenario": "missing"}"#,
-    )
-    .unwrap();
-    let o = encours(&["report", "--sample", "--dunning", bad.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
-    assert!(
-        err.starts_with(&format!(
-            "encours: {}: not a valid dunning file: invalid dunning configuration",
-            bad.display()
-        )),
         "{err}"
     );
 }

@@ -55,7 +55,6 @@ use std::f64::consts::TAU;
 
 use chrono::{Datelike, NaiveDate};
 use encours_core::Error;
-use encours_core::dunning::{DunningConfig, History, PlanContext, plan};
 use encours_core::ledger::{
     Application, Block, Customer, Dispute, Item, Ledger, LedgerError, MatchRule, Payment, Source,
 };
@@ -675,68 +674,6 @@ pub fn generate(config: &SampleConfig) -> Result<Ledger, Error> {
     }
 
     Ok(Ledger::new(customers, items, payments, applications)?)
-}
-
-/// A dunning history as a daily user of the planner would have it on `as_of`: the
-/// plan of each of the `days` days before `as_of` (from `as_of − days` to the day
-/// before), every action recorded as taken on its day. Planning `as_of` with it gives
-/// only that day's new actions, at the levels the daily runs reached.
-///
-/// # Errors
-/// [`Error::Dunning`] from [`plan`] (a customer naming an unknown scenario, a date out
-/// of range…).
-///
-/// # Example
-/// ```
-/// use encours_core::dunning::{plan, Channel, DunningConfig, PlanContext, Scenario, Step};
-/// use encours_sample::{dunning_history, generate, SampleConfig};
-/// let sample = SampleConfig { customers: 20, invoices: 300, ..SampleConfig::default() };
-/// let ledger = generate(&sample)?;
-/// let config = DunningConfig::new(vec![Scenario::new("s", vec![
-///     Step::new("reminder", 5, Channel::Email, "reminder"),
-///     Step::new("notice", 30, Channel::FormalNotice, "formal_notice"),
-/// ])], "s")?;
-/// let history = dunning_history(&ledger, &config, sample.as_of, 60)?;
-/// assert!(!history.entries.is_empty());
-/// // Today's plan holds only what is new today.
-/// let today = plan(&PlanContext::new(&ledger, &config), &history, sample.as_of)?;
-/// assert!(today.actions.len() < history.entries.len());
-/// # Ok::<(), encours_core::Error>(())
-/// ```
-pub fn dunning_history(
-    ledger: &Ledger,
-    config: &DunningConfig,
-    as_of: NaiveDate,
-    days: u32,
-) -> Result<History, Error> {
-    let mut history = History::default();
-    let ctx = PlanContext::new(ledger, config);
-    let mut day = as_of
-        .checked_sub_days(chrono::Days::new(u64::from(days)))
-        .ok_or_else(|| {
-            config_error_named(
-                "dunning history",
-                "days",
-                days.to_string(),
-                "a period that starts within the calendar",
-            )
-        })?;
-    while day < as_of {
-        let today = plan(&ctx, &history, day)?;
-        history.record(&today);
-        day = day.succ_opt().unwrap_or(as_of);
-    }
-    Ok(history)
-}
-
-fn config_error_named(id: &str, field: &'static str, value: String, expected: &str) -> Error {
-    Error::Ledger(LedgerError::InvalidField {
-        record: "sample config",
-        id: id.to_owned(),
-        field,
-        value,
-        expected: expected.to_owned(),
-    })
 }
 
 fn invoice_id(n: u32) -> String {
