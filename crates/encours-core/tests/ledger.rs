@@ -1,0 +1,594 @@
+//! What the ledger promises: every invariant refused with a pinned message, cash
+//! application by explicit choice, reference, exact amount and oldest due date,
+//! balances and *as of* views, and (as properties) conservation of money, as-of
+//! consistency and an exact JSON round trip. The JSON form is pinned by a golden file
+//! and by the examples of `docs/json-format.md`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{Days, NaiveDate};
+use encours_core::ledger::{
+    Application, Block, Customer, Dispute, ExternalScore, Item, ItemKind, ItemState, Ledger,
+    LedgerData, LedgerError, MatchRule, Payment, Source,
+};
+use encours_core::money::{Currency, Money, MultiCurrency};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+// ---------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn eur(s: &str) -> Money {
+    Money::parse(s, Currency::EUR).unwrap()
+}
+
+fn xpt3() -> Currency {
+    Currency::custom("XPT", 3).unwrap()
+}
+
+fn err<T: std::fmt::Debug>(r: Result<T, LedgerError>) -> String {
+    r.unwrap_err().to_string()
+}
+
+fn customer(id: &str) -> Customer {
+    Customer::new(id, format!("Customer {id}"), Currency::EUR)
+}
+
+fn invoice(id: &str, customer: &str, issue: &str, due: &str, amount: &str) -> Item {
+    Item::invoice(id, customer, d(issue), d(due), eur(amount))
+}
+
+fn payment(id: &str, customer: &str, date: &str, amount: &str) -> Payment {
+    Payment::new(id, customer, d(date), eur(amount))
+}
+
+fn app(source: Source, item: &str, date: &str, amount: &str) -> Application {
+    Application {
+        source,
+        item_id: item.into(),
+        date: d(date),
+        amount: eur(amount),
+        rule: MatchRule::Explicit,
+    }
+}
+
+fn pay(id: &str) -> Source {
+    Source::Payment(id.into())
+}
+
+fn credit(id: &str) -> Source {
+    Source::CreditNote(id.into())
+}
+
+/// Two EUR customers: C1 with invoices F1 (100.00, issued 2024-01-10) and F2 (50.00),
+/// a credit note A1 (30.00, 2024-01-20) and a payment P1 (80.00, 2024-01-15); C2 with
+/// invoice G1 and payment P2.
+fn base() -> Ledger {
+    Ledger::new(
+        vec![customer("C1"), customer("C2")],
+        vec![
+            invoice("F1", "C1", "2024-01-10", "2024-02-09", "100.00"),
+            invoice("F2", "C1", "2024-01-12", "2024-02-11", "50.00"),
+            Item::credit_note("A1", "C1", d("2024-01-20"), eur("30.00")),
+            invoice("G1", "C2", "2024-01-10", "2024-02-09", "70.00"),
+        ],
+        vec![
+            payment("P1", "C1", "2024-01-15", "80.00"),
+            payment("P2", "C2", "2024-01-15", "70.00"),
+        ],
+        vec![],
+    )
+    .unwrap()
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ---------------------------------------------------------------------------------
+// Validation: every invariant, each message pinned
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn duplicate_ids_are_refused() {
+    assert_eq!(
+        err(Ledger::new(
+            vec![customer("C1"), customer("C1")],
+            vec![],
+            vec![],
+            vec![]
+        )),
+        "duplicate customer id \"C1\""
+    );
+    let mut l = base();
+    assert_eq!(
+        err(l.add_item(invoice("F1", "C1", "2024-01-10", "2024-01-10", "1.00"))),
+        "duplicate item id \"F1\""
+    );
+    // A credit note shares the item namespace.
+    assert_eq!(
+        err(l.add_item(Item::credit_note("F2", "C1", d("2024-01-10"), eur("1.00")))),
+        "duplicate item id \"F2\""
+    );
+    assert_eq!(
+        err(l.add_payment(payment("P1", "C2", "2024-01-10", "1.00"))),
+        "duplicate payment id \"P1\""
+    );
+    assert_eq!(
+        err(l.add_customer(customer("C2"))),
+        "duplicate customer id \"C2\""
+    );
+    // Items and payments are separate namespaces.
+    l.add_payment(payment("F1", "C1", "2024-01-10", "1.00"))
+        .unwrap();
+}
+
+#[test]
+fn unknown_references_are_refused() {
+    let mut l = base();
+    assert_eq!(
+        err(l.add_item(invoice("F9", "C9", "2024-01-10", "2024-01-10", "1.00"))),
+        "unknown customer \"C9\" referenced by item \"F9\""
+    );
+    assert_eq!(
+        err(l.add_payment(payment("P9", "C9", "2024-01-10", "1.00"))),
+        "unknown customer \"C9\" referenced by payment \"P9\""
+    );
+    assert_eq!(
+        err(l.apply_payment("P1", "F9", eur("1.00"), d("2024-01-15"))),
+        "unknown item \"F9\" referenced by application from payment \"P1\""
+    );
+    assert_eq!(
+        err(l.apply_credit_note("A1", "F9", eur("1.00"), d("2024-01-20"))),
+        "unknown item \"F9\" referenced by application from credit note \"A1\""
+    );
+    assert_eq!(
+        err(l.apply_payment("P9", "F1", eur("1.00"), d("2024-01-15"))),
+        "unknown payment \"P9\" referenced by application to item \"F1\""
+    );
+    assert_eq!(
+        err(l.apply_credit_note("A9", "F1", eur("1.00"), d("2024-01-20"))),
+        "unknown item \"A9\" referenced by application to item \"F1\""
+    );
+    assert_eq!(
+        err(l.auto_apply("P9")),
+        "unknown payment \"P9\" referenced by auto_apply"
+    );
+    assert_eq!(
+        err(l.net_credit_notes("C9")),
+        "unknown customer \"C9\" referenced by net_credit_notes"
+    );
+    assert_eq!(
+        err(l.balance("C9", d("2024-01-01"))),
+        "unknown customer \"C9\" referenced by balance"
+    );
+    assert_eq!(
+        err(l.open_amount("F9", d("2024-01-01"))),
+        "unknown item \"F9\" referenced by open_amount"
+    );
+    assert_eq!(
+        err(l.unapplied_amount("P9", d("2024-01-01"))),
+        "unknown payment \"P9\" referenced by unapplied_amount"
+    );
+    let mut child = customer("C3");
+    child.parent = Some("G9".into());
+    assert_eq!(
+        err(l.add_customer(child.clone())),
+        "unknown customer \"G9\" referenced by parent of customer \"C3\""
+    );
+    assert_eq!(
+        err(Ledger::new(vec![child], vec![], vec![], vec![])),
+        "unknown customer \"G9\" referenced by parent of customer \"C3\""
+    );
+}
+
+#[test]
+fn non_positive_amounts_are_refused() {
+    let mut l = base();
+    assert_eq!(
+        err(l.add_item(invoice("F9", "C1", "2024-01-10", "2024-01-10", "0.00"))),
+        "invalid amount of item \"F9\": 0.00 (a positive amount)"
+    );
+    assert_eq!(
+        err(l.add_item(Item::credit_note("A9", "C1", d("2024-01-10"), eur("-5.00")))),
+        "invalid amount of item \"A9\": -5.00 (a positive amount)"
+    );
+    assert_eq!(
+        err(l.add_payment(payment("P9", "C1", "2024-01-10", "-0.01"))),
+        "invalid amount of payment \"P9\": -0.01 (a positive amount)"
+    );
+    assert_eq!(
+        err(l.apply_payment("P1", "F1", eur("0"), d("2024-01-15"))),
+        "invalid amount of application \"P1 to F1\": 0 (a positive amount)"
+    );
+    assert_eq!(
+        err(l.apply_credit_note("A1", "F1", eur("-1.00"), d("2024-01-20"))),
+        "invalid amount of application \"A1 to F1\": -1.00 (a positive amount)"
+    );
+    let mut c = customer("C3");
+    c.credit_limit = Some(eur("-1.00"));
+    assert_eq!(
+        err(l.add_customer(c)),
+        "invalid credit_limit of customer \"C3\": -1.00 EUR (a non-negative amount in EUR)"
+    );
+    // A zero credit limit is a real decision (cash in advance), not an error.
+    let mut c = customer("C4");
+    c.credit_limit = Some(eur("0.00"));
+    l.add_customer(c).unwrap();
+}
+
+#[test]
+fn wrong_currencies_are_refused() {
+    let mut l = base();
+    let usd = Money::parse("10.00", Currency::USD).unwrap();
+    assert_eq!(
+        err(l.add_item(Item::invoice(
+            "F9",
+            "C1",
+            d("2024-01-10"),
+            d("2024-01-10"),
+            usd
+        ))),
+        "invalid currency of item \"F9\": USD (EUR, the customer's currency)"
+    );
+    assert_eq!(
+        err(l.add_payment(Payment::new("P9", "C1", d("2024-01-10"), usd))),
+        "invalid currency of payment \"P9\": USD (EUR, the customer's currency)"
+    );
+    assert_eq!(
+        err(l.apply_payment("P1", "F1", usd, d("2024-01-15"))),
+        "invalid currency of application \"P1 to F1\": USD (EUR, the customer's currency)"
+    );
+    let mut c = customer("C3");
+    c.credit_limit = Some(usd);
+    assert_eq!(
+        err(l.add_customer(c)),
+        "invalid credit_limit of customer \"C3\": 10.00 USD (a non-negative amount in EUR)"
+    );
+    // Two custom currencies sharing a code are told apart (regression: the message
+    // used to read "XPT (XPT, the customer's currency)").
+    let xpt2 = Currency::custom("XPT", 2).unwrap();
+    l.add_customer(Customer::new("X", "Points", xpt2)).unwrap();
+    assert_eq!(
+        err(l.add_item(Item::invoice(
+            "X1",
+            "X",
+            d("2024-01-10"),
+            d("2024-01-10"),
+            Money::from_minor(5, xpt3())
+        ))),
+        "invalid currency of item \"X1\": XPT/3 (XPT/2, the customer's currency)"
+    );
+}
+
+#[test]
+fn amounts_below_the_minor_unit_are_refused() {
+    let mut l = base();
+    assert_eq!(
+        err(l.add_item(invoice("F9", "C1", "2024-01-10", "2024-01-10", "10.005"))),
+        "invalid amount of item \"F9\": 10.005 (at most 2 decimals for EUR)"
+    );
+    assert_eq!(
+        err(l.add_payment(payment("P9", "C1", "2024-01-10", "0.001"))),
+        "invalid amount of payment \"P9\": 0.001 (at most 2 decimals for EUR)"
+    );
+    assert_eq!(
+        err(l.apply_payment("P1", "F1", eur("1.011"), d("2024-01-15"))),
+        "invalid amount of application \"P1 to F1\": 1.011 (at most 2 decimals for EUR)"
+    );
+    l.add_customer(Customer::new("J", "Yamada KK", Currency::JPY))
+        .unwrap();
+    assert_eq!(
+        err(l.add_payment(Payment::new(
+            "PJ",
+            "J",
+            d("2024-01-10"),
+            Money::parse("100.5", Currency::JPY).unwrap()
+        ))),
+        "invalid amount of payment \"PJ\": 100.5 (at most 0 decimals for JPY)"
+    );
+    // Trailing zeros are not digits below the minor unit.
+    l.add_payment(Payment::new(
+        "PJ",
+        "J",
+        d("2024-01-10"),
+        Money::parse("100.000", Currency::JPY).unwrap(),
+    ))
+    .unwrap();
+    l.add_customer(Customer::new("X", "Points", xpt3())).unwrap();
+    assert_eq!(
+        err(l.add_item(Item::invoice(
+            "X1",
+            "X",
+            d("2024-01-10"),
+            d("2024-01-10"),
+            Money::parse("1.0001", xpt3()).unwrap()
+        ))),
+        "invalid amount of item \"X1\": 1.0001 (at most 3 decimals for XPT)"
+    );
+}
+
+#[test]
+fn applications_cannot_predate_their_source_or_item() {
+    let mut l = base();
+    assert_eq!(
+        err(l.apply_payment("P1", "F1", eur("10.00"), d("2024-01-14"))),
+        "invalid date of application \"P1 to F1\": 2024-01-14 (on or after the payment date 2024-01-15)"
+    );
+    assert_eq!(
+        err(l.apply_credit_note("A1", "F1", eur("10.00"), d("2024-01-19"))),
+        "invalid date of application \"A1 to F1\": 2024-01-19 (on or after the credit note date 2024-01-20)"
+    );
+    l.add_item(invoice("F3", "C1", "2024-02-01", "2024-03-01", "10.00"))
+        .unwrap();
+    assert_eq!(
+        err(l.apply_payment("P1", "F3", eur("10.00"), d("2024-01-31"))),
+        "invalid date of application \"P1 to F3\": 2024-01-31 (on or after the item's issue date 2024-02-01)"
+    );
+    // On the later of the two dates it is fine.
+    l.apply_payment("P1", "F3", eur("10.00"), d("2024-02-01"))
+        .unwrap();
+}
+
+#[test]
+fn over_application_is_refused_on_item_and_on_source() {
+    let mut l = base();
+    assert_eq!(
+        err(l.apply_payment("P1", "F2", eur("60.00"), d("2024-01-15"))),
+        "cannot apply 60.00 EUR from payment \"P1\" to item \"F2\": only 50.00 EUR is open on the item"
+    );
+    assert_eq!(
+        err(l.apply_payment("P1", "F1", eur("80.01"), d("2024-01-15"))),
+        "cannot apply 80.01 EUR from payment \"P1\" to item \"F1\": only 80.00 EUR is left to apply"
+    );
+    l.apply_payment("P1", "F1", eur("70.00"), d("2024-01-15"))
+        .unwrap();
+    // Later-dated applications count too: cash cannot be applied twice.
+    assert_eq!(
+        err(l.apply_payment("P1", "F2", eur("10.01"), d("2024-03-01"))),
+        "cannot apply 10.01 EUR from payment \"P1\" to item \"F2\": only 10.00 EUR is left to apply"
+    );
+    l.apply_payment("P1", "F1", eur("10.00"), d("2024-03-01"))
+        .unwrap();
+    assert_eq!(
+        err(l.apply_credit_note("A1", "F1", eur("20.01"), d("2024-01-20"))),
+        "cannot apply 20.01 EUR from credit note \"A1\" to item \"F1\": only 20.00 EUR is open on the item"
+    );
+    l.apply_credit_note("A1", "F1", eur("20.00"), d("2024-01-20"))
+        .unwrap();
+    assert_eq!(
+        err(l.apply_credit_note("A1", "F2", eur("10.01"), d("2024-01-20"))),
+        "cannot apply 10.01 EUR from credit note \"A1\" to item \"F2\": only 10.00 EUR is left to apply"
+    );
+    l.apply_credit_note("A1", "F2", eur("10.00"), d("2024-01-20"))
+        .unwrap();
+    assert_eq!(
+        err(l.apply_credit_note("A1", "F2", eur("0.01"), d("2024-01-20"))),
+        "cannot apply 0.01 EUR from credit note \"A1\" to item \"F2\": only 0.00 EUR is left to apply"
+    );
+}
+
+#[test]
+fn credit_notes_are_applied_from_never_to() {
+    let mut l = base();
+    assert_eq!(
+        err(l.apply_payment("P1", "A1", eur("10.00"), d("2024-01-20"))),
+        "invalid item_id of application \"P1 to A1\": A1 (an invoice or debit note; credit notes are applied from, not to)"
+    );
+    assert_eq!(
+        err(l.apply_credit_note("F2", "F1", eur("10.00"), d("2024-01-20"))),
+        "invalid source of application \"F2 to F1\": F2 (a credit note, not an invoice)"
+    );
+    let mut note = invoice("N1", "C1", "2024-01-10", "2024-01-10", "5.00");
+    note.kind = ItemKind::DebitNote;
+    l.add_item(note).unwrap();
+    assert_eq!(
+        err(l.apply_credit_note("N1", "F1", eur("1.00"), d("2024-01-20"))),
+        "invalid source of application \"N1 to F1\": N1 (a credit note, not a debit note)"
+    );
+    // A debit note is settled like an invoice.
+    l.apply_payment("P1", "N1", eur("5.00"), d("2024-01-15"))
+        .unwrap();
+}
+
+#[test]
+fn cross_customer_applications_are_refused() {
+    let mut l = base();
+    assert_eq!(
+        err(l.apply_payment("P2", "F1", eur("10.00"), d("2024-01-15"))),
+        "invalid source of application \"P2 to F1\": payment \"P2\" of customer \"C2\" (a payment or credit note of customer \"C1\", the item's customer)"
+    );
+    assert_eq!(
+        err(l.apply_credit_note("A1", "G1", eur("10.00"), d("2024-01-20"))),
+        "invalid source of application \"A1 to G1\": credit note \"A1\" of customer \"C1\" (a payment or credit note of customer \"C2\", the item's customer)"
+    );
+}
+
+#[test]
+fn parent_cycles_are_refused_naming_a_customer_on_the_cycle() {
+    let with_parent = |id: &str, parent: &str| {
+        let mut c = customer(id);
+        c.parent = Some(parent.into());
+        c
+    };
+    assert_eq!(
+        err(Ledger::new(
+            vec![with_parent("A", "A")],
+            vec![],
+            vec![],
+            vec![]
+        )),
+        "customer \"A\" is its own ancestor through parent links"
+    );
+    // A only leads into the cycle B -> C -> B (regression: A used to be named).
+    let e = Ledger::new(
+        vec![
+            with_parent("A", "B"),
+            with_parent("B", "C"),
+            with_parent("C", "B"),
+        ],
+        vec![],
+        vec![],
+        vec![],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "customer \"B\" is its own ancestor through parent links"
+    );
+    assert!(matches!(e, LedgerError::ParentCycle { ref id } if id == "B" || id == "C"));
+    // add_customer cannot close a cycle (parents must already exist), but a
+    // self-parent is caught, and the ledger is left as it was.
+    let mut l = base();
+    let before = l.data().clone();
+    assert_eq!(
+        err(l.add_customer(with_parent("S", "S"))),
+        "customer \"S\" is its own ancestor through parent links"
+    );
+    assert_eq!(l.data(), &before);
+    assert!(l.customer("S").is_none());
+    l.add_customer(with_parent("S", "C1")).unwrap();
+    assert_eq!(l.customer_index("S"), Some(2));
+}
+
+#[test]
+fn disputes_are_checked() {
+    let mut l = base();
+    let mut item = invoice("F9", "C1", "2024-01-10", "2024-02-09", "100.00");
+    item.dispute = Some(Dispute::new(eur("100.01"), d("2024-02-01")));
+    assert_eq!(
+        err(l.add_item(item.clone())),
+        "invalid dispute.amount of item \"F9\": 100.01 EUR (between 0 and the item amount 100.00 EUR)"
+    );
+    item.dispute = Some(Dispute::new(eur("-1.00"), d("2024-02-01")));
+    assert_eq!(
+        err(l.add_item(item.clone())),
+        "invalid dispute.amount of item \"F9\": -1.00 EUR (between 0 and the item amount 100.00 EUR)"
+    );
+    item.dispute = Some(Dispute::new(
+        Money::parse("10.00", Currency::USD).unwrap(),
+        d("2024-02-01"),
+    ));
+    assert_eq!(
+        err(l.add_item(item.clone())),
+        "invalid dispute.amount of item \"F9\": 10.00 USD (between 0 and the item amount 100.00 EUR)"
+    );
+    let mut dispute = Dispute::new(eur("40.00"), d("2024-03-01"));
+    dispute.resolved_on = Some(d("2024-02-01"));
+    item.dispute = Some(dispute.clone());
+    // Regression: the value used to be written "Some(2024-02-01)".
+    assert_eq!(
+        err(l.add_item(item.clone())),
+        "invalid dispute.resolved_on of item \"F9\": 2024-02-01 (a date on or after opened_on 2024-03-01)"
+    );
+    dispute.resolved_on = Some(d("2024-03-01"));
+    item.dispute = Some(dispute);
+    l.add_item(item).unwrap();
+    let item = l.item("F9").unwrap();
+    assert_eq!(item.disputed_amount(d("2024-02-29")), eur("0"));
+    // Resolved on 1 March: no longer active that day.
+    assert!(item.disputed_amount(d("2024-03-01")).is_zero());
+    // The whole amount may be disputed.
+    let mut whole = invoice("F10", "C1", "2024-01-10", "2024-02-09", "100.00");
+    whole.dispute = Some(Dispute::new(eur("100.00"), d("2024-02-01")));
+    l.add_item(whole).unwrap();
+    assert_eq!(
+        l.item("F10").unwrap().disputed_amount(d("2024-02-01")),
+        eur("100.00")
+    );
+}
+
+#[test]
+fn refused_changes_leave_the_ledger_as_it_was() {
+    let mut l = base();
+    l.apply_payment("P1", "F1", eur("30.00"), d("2024-01-15"))
+        .unwrap();
+    let before = l.clone();
+    assert!(
+        l.apply_payment("P1", "F2", eur("50.01"), d("2024-01-15"))
+            .is_err()
+    );
+    assert!(
+        l.add_item(invoice("F1", "C1", "2024-01-10", "2024-01-10", "1.00"))
+            .is_err()
+    );
+    assert!(
+        l.add_payment(payment("P3", "C1", "2024-01-10", "0"))
+            .is_err()
+    );
+    assert_eq!(l, before);
+    assert_eq!(l.applications().len(), 1);
+    assert_eq!(l.unapplied_amount("P1", d("2024-12-31")).unwrap(), eur("50.00"));
+    assert_eq!(l.open_amount("F2", d("2024-12-31")).unwrap(), eur("50.00"));
+}
+
+#[test]
+fn new_validates_applications_in_order_like_the_mutators() {
+    let l = base();
+    let data = l.data().clone();
+    let apps = vec![
+        app(pay("P1"), "F1", "2024-01-15", "60.00"),
+        app(pay("P1"), "F2", "2024-01-16", "30.00"),
+    ];
+    assert_eq!(
+        err(Ledger::new(
+            data.customers.clone(),
+            data.items.clone(),
+            data.payments.clone(),
+            apps
+        )),
+        "cannot apply 30.00 EUR from payment \"P1\" to item \"F2\": only 20.00 EUR is left to apply"
+    );
+    let ok = Ledger::new(
+        data.customers,
+        data.items,
+        data.payments,
+        vec![
+            app(pay("P1"), "F1", "2024-01-15", "60.00"),
+            app(credit("A1"), "F1", "2024-01-20", "30.00"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(ok.open_amount("F1", d("2024-01-20")).unwrap(), eur("10.00"));
+}
+
+#[test]
+fn loading_json_validates_with_the_same_messages() {
+    let json = r#"{
+        "customers": [{"id": "C1", "name": "A", "currency": "EUR"}],
+        "items": [{"id": "F1", "customer_id": "C1", "kind": "invoice",
+                   "issue_date": "2024-01-10", "due_date": "2024-02-09",
+                   "amount": {"amount": "10.005", "currency": "EUR"}}]
+    }"#;
+    let e = serde_json::from_str::<Ledger>(json).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "invalid amount of item \"F1\": 10.005 (at most 2 decimals for EUR)"
+    );
+    // LedgerData alone is not validated: it is the raw form.
+    let raw: LedgerData = serde_json::from_str(json).unwrap();
+    assert_eq!(raw.items.len(), 1);
+    assert_eq!(
+        err(Ledger::try_from(raw)),
+        "invalid amount of item \"F1\": 10.005 (at most 2 decimals for EUR)"
+    );
+    let e = serde_json::from_str::<Ledger>(
+        r#"{"customers": [{"id": "C1", "name": "A", "currency": "EUX"}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("unknown currency code \"EUX\": not an ISO 4217 code known to encours"),
+        "{e}"
+    );
+    // A float amount would lose precision: refused.
+    assert!(
+        serde_json::from_str::<Money>(r#"{"amount": 10.5, "currency": "EUR"}"#).is_err()
+    );
+}
