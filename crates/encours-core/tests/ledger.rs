@@ -592,3 +592,439 @@ fn loading_json_validates_with_the_same_messages() {
         serde_json::from_str::<Money>(r#"{"amount": 10.5, "currency": "EUR"}"#).is_err()
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Cash application
+// ---------------------------------------------------------------------------------
+
+fn rules(apps: &[Application]) -> Vec<(&str, &str, MatchRule)> {
+    apps.iter()
+        .map(|a| {
+            let source = match &a.source {
+                Source::Payment(p) | Source::CreditNote(p) => p.as_str(),
+            };
+            (source, a.item_id.as_str(), a.rule)
+        })
+        .collect()
+}
+
+fn amounts(apps: &[Application]) -> Vec<String> {
+    apps.iter().map(|a| a.amount.to_string()).collect()
+}
+
+/// One customer with three invoices due in a scrambled order and one payment.
+fn three_invoices(payment_amount: &str, reference: Option<&str>) -> Ledger {
+    let mut f2 = invoice("F2", "C1", "2024-01-05", "2024-02-04", "200.00");
+    f2.reference = Some("PO-2".into());
+    let mut p = payment("P1", "C1", "2024-03-01", payment_amount);
+    p.reference = reference.map(Into::into);
+    Ledger::new(
+        vec![customer("C1")],
+        vec![
+            invoice("F3", "C1", "2024-01-20", "2024-02-19", "300.00"),
+            f2,
+            invoice("F1", "C1", "2024-01-01", "2024-01-31", "100.00"),
+        ],
+        vec![p],
+        vec![],
+    )
+    .unwrap()
+}
+
+#[test]
+fn explicit_application_settles_partially_then_fully() {
+    let mut l = three_invoices("250.00", None);
+    l.apply_payment("P1", "F3", eur("120.00"), d("2024-03-01"))
+        .unwrap();
+    assert_eq!(l.open_amount("F3", d("2024-03-01")).unwrap(), eur("180.00"));
+    assert_eq!(l.unapplied_amount("P1", d("2024-03-01")).unwrap(), eur("130.00"));
+    l.apply_payment("P1", "F3", eur("130.00"), d("2024-03-05"))
+        .unwrap();
+    // As of 3 March only the first part counts.
+    assert_eq!(l.open_amount("F3", d("2024-03-04")).unwrap(), eur("180.00"));
+    assert_eq!(l.open_amount("F3", d("2024-03-05")).unwrap(), eur("50.00"));
+    assert_eq!(l.unapplied_amount("P1", d("2024-03-04")).unwrap(), eur("130.00"));
+    assert!(l.unapplied_amount("P1", d("2024-03-05")).unwrap().is_zero());
+    assert!(l.applications().iter().all(|a| a.rule == MatchRule::Explicit));
+    // Nothing is left for auto_apply.
+    assert!(l.auto_apply("P1").unwrap().is_empty());
+}
+
+#[test]
+fn auto_apply_by_item_id_reference() {
+    let mut l = three_invoices("300.00", Some("F3"));
+    let apps = l.auto_apply("P1").unwrap();
+    assert_eq!(rules(&apps), [("P1", "F3", MatchRule::Reference)]);
+    assert_eq!(amounts(&apps), ["300.00 EUR"]);
+    assert!(apps.iter().all(|a| a.date == d("2024-03-01")));
+}
+
+#[test]
+fn auto_apply_by_item_reference_then_oldest_due_for_the_rest() {
+    // PO-2 is F2's reference; the 50.00 over goes to the oldest due (F1).
+    let mut l = three_invoices("250.00", Some("PO-2"));
+    let apps = l.auto_apply("P1").unwrap();
+    assert_eq!(
+        rules(&apps),
+        [
+            ("P1", "F2", MatchRule::Reference),
+            ("P1", "F1", MatchRule::OldestDue)
+        ]
+    );
+    assert_eq!(amounts(&apps), ["200.00 EUR", "50.00 EUR"]);
+}
+
+#[test]
+fn auto_apply_reference_smaller_than_the_item_is_partial() {
+    let mut l = three_invoices("120.00", Some("F3"));
+    let apps = l.auto_apply("P1").unwrap();
+    assert_eq!(rules(&apps), [("P1", "F3", MatchRule::Reference)]);
+    assert_eq!(l.open_amount("F3", d("2024-03-01")).unwrap(), eur("180.00"));
+    assert_eq!(l.open_amount("F1", d("2024-03-01")).unwrap(), eur("100.00"));
+}
+
+#[test]
+fn auto_apply_falls_back_when_the_reference_matches_nothing_open() {
+    let mut l = three_invoices("100.00", Some("PO-404"));
+    // Exact amount wins over oldest due… and F1 is both here.
+    assert_eq!(
+        rules(&l.auto_apply("P1").unwrap()),
+        [("P1", "F1", MatchRule::ExactAmount)]
+    );
+    // A reference to a settled item is ignored too.
+    let mut p = payment("P2", "C1", "2024-03-02", "10.00");
+    p.reference = Some("F1".into());
+    l.add_payment(p).unwrap();
+    assert_eq!(
+        rules(&l.auto_apply("P2").unwrap()),
+        [("P2", "F2", MatchRule::OldestDue)]
+    );
+}
+
+#[test]
+fn auto_apply_on_a_fully_applied_referenced_payment_is_a_no_op() {
+    // Regression: with a reference naming an open item, a payment already fully
+    // applied elsewhere made auto_apply try a 0.00 application and fail.
+    let mut l = three_invoices("100.00", Some("F3"));
+    l.apply_payment("P1", "F1", eur("100.00"), d("2024-03-01"))
+        .unwrap();
+    let before = l.clone();
+    assert_eq!(l.auto_apply("P1").unwrap(), Vec::<Application>::new());
+    assert_eq!(l, before);
+    // And running it twice never applies twice.
+    let mut l = three_invoices("250.00", Some("PO-2"));
+    assert_eq!(l.auto_apply("P1").unwrap().len(), 2);
+    assert!(l.auto_apply("P1").unwrap().is_empty());
+    assert_eq!(l.applications().len(), 2);
+}
+
+#[test]
+fn auto_apply_exact_amount_prefers_the_oldest_due_among_equals() {
+    let mut l = Ledger::new(
+        vec![customer("C1")],
+        vec![
+            invoice("F1", "C1", "2024-01-01", "2024-01-31", "100.00"),
+            invoice("F2", "C1", "2024-01-02", "2024-03-01", "60.00"),
+            invoice("F3", "C1", "2024-01-03", "2024-02-15", "60.00"),
+        ],
+        vec![payment("P1", "C1", "2024-03-05", "60.00")],
+        vec![],
+    )
+    .unwrap();
+    assert_eq!(
+        rules(&l.auto_apply("P1").unwrap()),
+        [("P1", "F3", MatchRule::ExactAmount)]
+    );
+}
+
+#[test]
+fn auto_apply_oldest_due_first_with_ties_by_issue_date_then_id() {
+    let mut l = Ledger::new(
+        vec![customer("C1")],
+        vec![
+            invoice("F-B", "C1", "2024-01-05", "2024-02-29", "10.00"),
+            invoice("F-A", "C1", "2024-01-05", "2024-02-29", "10.00"),
+            invoice("F-0", "C1", "2024-01-04", "2024-02-29", "10.00"),
+            invoice("F-LATE", "C1", "2024-01-01", "2024-03-31", "10.00"),
+            invoice("F-EARLY", "C1", "2024-01-20", "2024-02-01", "10.00"),
+        ],
+        vec![payment("P1", "C1", "2024-04-01", "45.00")],
+        vec![],
+    )
+    .unwrap();
+    let apps = l.auto_apply("P1").unwrap();
+    assert_eq!(
+        rules(&apps),
+        [
+            ("P1", "F-EARLY", MatchRule::OldestDue),
+            ("P1", "F-0", MatchRule::OldestDue),
+            ("P1", "F-A", MatchRule::OldestDue),
+            ("P1", "F-B", MatchRule::OldestDue),
+            ("P1", "F-LATE", MatchRule::OldestDue),
+        ]
+    );
+    assert_eq!(
+        amounts(&apps),
+        ["10.00 EUR", "10.00 EUR", "10.00 EUR", "10.00 EUR", "5.00 EUR"]
+    );
+}
+
+#[test]
+fn auto_apply_keeps_unapplied_cash_as_a_credit() {
+    let mut l = three_invoices("700.00", None);
+    let apps = l.auto_apply("P1").unwrap();
+    assert_eq!(
+        rules(&apps),
+        [
+            ("P1", "F1", MatchRule::OldestDue),
+            ("P1", "F2", MatchRule::OldestDue),
+            ("P1", "F3", MatchRule::OldestDue)
+        ]
+    );
+    assert_eq!(l.unapplied_amount("P1", d("2024-03-01")).unwrap(), eur("100.00"));
+    assert_eq!(l.balance("C1", d("2024-03-01")).unwrap(), eur("-100.00"));
+    // A later invoice is not paid by an earlier payment automatically…
+    l.add_item(invoice("F4", "C1", "2024-03-10", "2024-04-09", "40.00"))
+        .unwrap();
+    assert!(l.auto_apply("P1").unwrap().is_empty());
+    assert_eq!(l.balance("C1", d("2024-03-10")).unwrap(), eur("-60.00"));
+    // …but the caller may apply the credit to it, dated on the invoice.
+    l.apply_payment("P1", "F4", eur("40.00"), d("2024-03-10"))
+        .unwrap();
+    assert_eq!(l.balance("C1", d("2024-03-10")).unwrap(), eur("-60.00"));
+    assert_eq!(l.unapplied_amount("P1", d("2024-03-10")).unwrap(), eur("60.00"));
+}
+
+#[test]
+fn auto_apply_only_touches_the_payers_items() {
+    let mut l = base();
+    let apps = l.auto_apply("P2").unwrap();
+    assert_eq!(rules(&apps), [("P2", "G1", MatchRule::ExactAmount)]);
+    assert_eq!(l.open_amount("F1", d("2024-12-31")).unwrap(), eur("100.00"));
+}
+
+#[test]
+fn net_credit_notes_oldest_due_first_on_the_later_date() {
+    let mut l = Ledger::new(
+        vec![customer("C1")],
+        vec![
+            invoice("F1", "C1", "2024-01-01", "2024-01-31", "100.00"),
+            invoice("F2", "C1", "2024-02-01", "2024-03-02", "80.00"),
+            Item::credit_note("A1", "C1", d("2024-01-15"), eur("150.00")),
+            Item::credit_note("A2", "C1", d("2024-01-20"), eur("50.00")),
+        ],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    let apps = l.net_credit_notes("C1").unwrap();
+    assert_eq!(
+        rules(&apps),
+        [
+            ("A1", "F1", MatchRule::OldestDue),
+            ("A1", "F2", MatchRule::OldestDue),
+            ("A2", "F2", MatchRule::OldestDue)
+        ]
+    );
+    assert_eq!(amounts(&apps), ["100.00 EUR", "50.00 EUR", "30.00 EUR"]);
+    let dates: Vec<NaiveDate> = apps.iter().map(|a| a.date).collect();
+    // A1 (15 Jan) against F1 (1 Jan): 15 Jan; against F2 (1 Feb): 1 Feb.
+    assert_eq!(dates, [d("2024-01-15"), d("2024-02-01"), d("2024-02-01")]);
+    assert_eq!(l.open_amount("A2", d("2024-02-01")).unwrap(), eur("20.00"));
+    assert_eq!(l.balance("C1", d("2024-02-01")).unwrap(), eur("-20.00"));
+    // As of 31 January F2 does not exist; A1 has 50.00 left and A2 50.00.
+    assert_eq!(l.balance("C1", d("2024-01-31")).unwrap(), eur("-100.00"));
+    // Nothing is left to net.
+    assert!(l.net_credit_notes("C1").unwrap().is_empty());
+}
+
+#[test]
+fn explicit_credit_note_application_and_netting_agree_on_balance() {
+    let mut l = base();
+    let before = l.balance("C1", d("2024-01-31")).unwrap();
+    assert_eq!(before, eur("40.00")); // 100 + 50 - 30 - 80
+    l.apply_credit_note("A1", "F2", eur("30.00"), d("2024-01-20"))
+        .unwrap();
+    l.auto_apply("P1").unwrap();
+    // Applying moves money between items; it never changes what is owed.
+    assert_eq!(l.balance("C1", d("2024-01-31")).unwrap(), before);
+    assert_eq!(l.open_amount("F1", d("2024-01-31")).unwrap(), eur("20.00"));
+    assert_eq!(l.open_amount("F2", d("2024-01-31")).unwrap(), eur("20.00"));
+}
+
+// ---------------------------------------------------------------------------------
+// Balances and as-of views
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn an_invoice_paid_on_15_october_was_open_on_30_september() {
+    let mut l = Ledger::new(
+        vec![customer("C1")],
+        vec![invoice("F1", "C1", "2024-09-01", "2024-10-01", "1200.00")],
+        vec![payment("P1", "C1", "2024-10-15", "1200.00")],
+        vec![],
+    )
+    .unwrap();
+    l.auto_apply("P1").unwrap();
+    assert_eq!(l.open_amount("F1", d("2024-09-30")).unwrap(), eur("1200.00"));
+    assert_eq!(l.open_amount("F1", d("2024-10-14")).unwrap(), eur("1200.00"));
+    assert!(l.open_amount("F1", d("2024-10-15")).unwrap().is_zero());
+    assert_eq!(
+        l.item_state(0, d("2024-10-15")),
+        Some(ItemState {
+            open: eur("0.00"),
+            settled: eur("1200.00"),
+            last_settlement: Some(d("2024-10-15")),
+        })
+    );
+    assert_eq!(
+        l.item_state(0, d("2024-10-14")),
+        Some(ItemState {
+            open: eur("1200.00"),
+            settled: eur("0"),
+            last_settlement: None,
+        })
+    );
+    // The payment does not exist before its date: no unapplied cash on 30 September.
+    assert!(l.unapplied_amount("P1", d("2024-09-30")).unwrap().is_zero());
+    assert_eq!(l.balance("C1", d("2024-09-30")).unwrap(), eur("1200.00"));
+    assert_eq!(l.balance("C1", d("2024-10-15")).unwrap().to_string(), "0.00 EUR");
+    // Nor does the invoice before it is issued.
+    assert_eq!(l.item_state(0, d("2024-08-31")), None);
+    assert!(l.open_amount("F1", d("2024-08-31")).unwrap().is_zero());
+    assert_eq!(l.balance("C1", d("2024-08-31")).unwrap().to_string(), "0.00 EUR");
+}
+
+#[test]
+fn a_payment_dated_after_as_of_does_not_exist_yet() {
+    let mut l = base();
+    l.add_payment(payment("P3", "C1", "2024-02-20", "25.00"))
+        .unwrap();
+    assert_eq!(l.balance("C1", d("2024-02-19")).unwrap(), eur("40.00"));
+    assert_eq!(l.balance("C1", d("2024-02-20")).unwrap(), eur("15.00"));
+    assert!(l.unapplied_amount("P3", d("2024-02-19")).unwrap().is_zero());
+    assert_eq!(l.unapplied_amount("P3", d("2024-02-20")).unwrap(), eur("25.00"));
+    // An application dated later than its payment leaves the cash unapplied until then.
+    l.apply_payment("P3", "F1", eur("25.00"), d("2024-03-01"))
+        .unwrap();
+    assert_eq!(l.unapplied_amount("P3", d("2024-02-29")).unwrap(), eur("25.00"));
+    assert_eq!(l.open_amount("F1", d("2024-02-29")).unwrap(), eur("100.00"));
+    assert_eq!(l.balance("C1", d("2024-02-29")).unwrap(), eur("15.00"));
+    assert_eq!(l.balance("C1", d("2024-03-01")).unwrap(), eur("15.00"));
+    assert_eq!(l.open_amount("F1", d("2024-03-01")).unwrap(), eur("75.00"));
+}
+
+#[test]
+fn nil_balances_are_written_without_a_sign() {
+    // Regression: a credit note used up exactly gave a balance of "-0.00 EUR".
+    let mut l = Ledger::new(
+        vec![customer("C1")],
+        vec![
+            invoice("F1", "C1", "2024-01-01", "2024-01-31", "100.00"),
+            Item::credit_note("A1", "C1", d("2024-01-01"), eur("100.00")),
+        ],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    l.net_credit_notes("C1").unwrap();
+    let b = l.balance("C1", d("2024-02-01")).unwrap();
+    assert_eq!(b.to_string(), "0.00 EUR");
+    assert_eq!(
+        serde_json::to_string(&b).unwrap(),
+        r#"{"amount":"0.00","currency":"EUR"}"#
+    );
+    assert!(!b.is_negative());
+    // A customer with nothing at all owes 0 in its own minor units.
+    let mut l = Ledger::default();
+    l.add_customer(Customer::new("K", "KWD account", Currency::KWD))
+        .unwrap();
+    assert_eq!(l.balance("K", d("2024-01-01")).unwrap().to_string(), "0.000 KWD");
+}
+
+#[test]
+fn balances_in_custom_currencies() {
+    let mut l = Ledger::default();
+    l.add_customer(Customer::new("X", "Points", xpt3())).unwrap();
+    let xpt = |s: &str| Money::parse(s, xpt3()).unwrap();
+    l.add_item(Item::invoice(
+        "X1",
+        "X",
+        d("2024-01-01"),
+        d("2024-01-31"),
+        xpt("12.345"),
+    ))
+    .unwrap();
+    l.add_payment(Payment::new("XP", "X", d("2024-01-10"), xpt("10.001")))
+        .unwrap();
+    l.auto_apply("XP").unwrap();
+    assert_eq!(
+        l.balance("X", d("2024-01-10")).unwrap().to_string(),
+        "2.344 XPT"
+    );
+    assert_eq!(l.open_amount("X1", d("2024-01-09")).unwrap(), xpt("12.345"));
+}
+
+#[test]
+fn group_root_walks_parent_links() {
+    let with_parent = |id: &str, parent: Option<&str>| {
+        let mut c = customer(id);
+        c.parent = parent.map(Into::into);
+        c
+    };
+    let l = Ledger::new(
+        vec![
+            with_parent("SUB-1", Some("MID")),
+            with_parent("MID", Some("TOP")),
+            with_parent("TOP", None),
+            with_parent("SUB-2", Some("TOP")),
+            with_parent("ALONE", None),
+        ],
+        vec![],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    let ix = |id: &str| l.customer_index(id).unwrap();
+    let top = ix("TOP");
+    assert_eq!(l.group_root(ix("SUB-1")), top);
+    assert_eq!(l.group_root(ix("MID")), top);
+    assert_eq!(l.group_root(ix("SUB-2")), top);
+    assert_eq!(l.group_root(top), top);
+    assert_eq!(l.group_root(ix("ALONE")), ix("ALONE"));
+    // An out-of-range position is returned as is rather than panicking.
+    assert_eq!(l.group_root(99), 99);
+}
+
+#[test]
+fn indexes_and_accessors_agree() {
+    let mut l = base();
+    l.auto_apply("P1").unwrap();
+    l.net_credit_notes("C1").unwrap();
+    let c1 = l.customer_index("C1").unwrap();
+    let items: Vec<&str> = l
+        .items_of(c1)
+        .iter()
+        .map(|&i| l.items()[i].id.as_str())
+        .collect();
+    assert_eq!(items, ["F1", "F2", "A1"]);
+    let pays: Vec<&str> = l
+        .payments_of(c1)
+        .iter()
+        .map(|&i| l.payments()[i].id.as_str())
+        .collect();
+    assert_eq!(pays, ["P1"]);
+    assert_eq!(l.customer_of_item(3), l.customer_index("C2"));
+    assert_eq!(l.customer_of_item(99), None);
+    assert!(l.items_of(99).is_empty());
+    // F1: 80.00 from P1, 20.00 from A1; A1: drawn 30.00 (20.00 to F1, 10.00 to F2).
+    let f1: Vec<String> = l.applications_of_item(0).map(|a| a.amount.to_string()).collect();
+    assert_eq!(f1, ["80.00 EUR", "20.00 EUR"]);
+    let a1: Vec<&str> = l.applications_of_item(2).map(|a| a.item_id.as_str()).collect();
+    assert_eq!(a1, ["F1", "F2"]);
+    assert_eq!(l.applications_of_payment(0).count(), 1);
+    assert_eq!(l.payment("P2").unwrap().amount, eur("70.00"));
+    assert_eq!(l.item("A1").unwrap().kind, ItemKind::CreditNote);
+    assert!(l.customer("C9").is_none());
+    assert_eq!(l.item_state(99, d("2024-12-31")), None);
+}
