@@ -1028,3 +1028,554 @@ fn indexes_and_accessors_agree() {
     assert!(l.customer("C9").is_none());
     assert_eq!(l.item_state(99, d("2024-12-31")), None);
 }
+
+// ---------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------
+
+const BASE: &str = "2024-01-01";
+
+fn day(offset: u16) -> NaiveDate {
+    d(BASE)
+        .checked_add_days(Days::new(u64::from(offset)))
+        .unwrap()
+}
+
+/// Far enough after every generated date to see everything.
+fn far() -> NaiveDate {
+    day(1000)
+}
+
+fn currencies() -> [Currency; 4] {
+    [Currency::EUR, Currency::JPY, Currency::KWD, xpt3()]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // Unicode, quotes, backslashes and control characters: JSON must escape them all.
+    prop_oneof!["\\PC{0,6}", "[\\x00-\\x1f\"\\\\/ a-z]{0,4}"]
+}
+
+#[derive(Debug, Clone)]
+struct RawCustomer {
+    currency: usize,
+    parent: Option<prop::sample::Index>,
+    strings: [Option<String>; 6],
+    tags: Vec<String>,
+    scores: Vec<(String, Decimal, Option<u16>)>,
+    limit: Option<u32>,
+    block: Option<(Option<String>, Option<u16>, Option<u16>)>,
+}
+
+prop_compose! {
+    fn raw_customer()(
+        currency in 0..4usize,
+        parent in proptest::option::weighted(0.3, any::<prop::sample::Index>()),
+        s0 in proptest::option::of(text()), s1 in proptest::option::of(text()),
+        s2 in proptest::option::of(text()), s3 in proptest::option::of(text()),
+        s4 in proptest::option::of(text()), s5 in proptest::option::of(text()),
+        tags in prop::collection::vec(text(), 0..3),
+        scores in prop::collection::vec((text(), any::<Decimal>(), proptest::option::of(0..400u16)), 0..3),
+        limit in proptest::option::of(0..10_000_000u32),
+        block in proptest::option::of((proptest::option::of(text()), proptest::option::of(0..200u16), proptest::option::of(0..200u16))),
+    ) -> RawCustomer {
+        RawCustomer { currency, parent, strings: [s0, s1, s2, s3, s4, s5], tags, scores, limit, block }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct RawItem {
+    customer: prop::sample::Index,
+    kind: u8,
+    issue: u16,
+    due_after: u16,
+    minor: i64,
+    reference: Option<String>,
+    dispute: Option<(u8, u16, Option<u16>, Option<String>)>,
+    block: Option<(Option<String>, Option<u16>, Option<u16>)>,
+}
+
+prop_compose! {
+    fn raw_item()(
+        customer in any::<prop::sample::Index>(),
+        kind in 0..10u8,
+        issue in 0..60u16,
+        due_after in 0..60u16,
+        minor in 1..50_000i64,
+        reference in proptest::option::of(text()),
+        dispute in proptest::option::weighted(0.2, (0..=100u8, 0..200u16, proptest::option::of(0..60u16), proptest::option::of(text()))),
+        block in proptest::option::weighted(0.2, (proptest::option::of(text()), proptest::option::of(0..200u16), proptest::option::of(0..200u16))),
+    ) -> RawItem {
+        RawItem { customer, kind, issue, due_after, minor, reference, dispute, block }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct RawPayment {
+    customer: prop::sample::Index,
+    date: u16,
+    minor: i64,
+    /// Reference: none, an item's id, an item's reference or free text.
+    reference: (u8, prop::sample::Index, String),
+}
+
+prop_compose! {
+    fn raw_payment()(
+        customer in any::<prop::sample::Index>(),
+        date in 0..90u16,
+        minor in 1..80_000i64,
+        reference in (0..4u8, any::<prop::sample::Index>(), text()),
+    ) -> RawPayment {
+        RawPayment { customer, date, minor, reference }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Auto(prop::sample::Index),
+    Net(prop::sample::Index),
+    Explicit {
+        from_credit_note: bool,
+        source: prop::sample::Index,
+        item: prop::sample::Index,
+        minor: i64,
+        date: u16,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => any::<prop::sample::Index>().prop_map(Op::Auto),
+        1 => any::<prop::sample::Index>().prop_map(Op::Net),
+        3 => (any::<bool>(), any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0..60_000i64, 0..150u16)
+            .prop_map(|(from_credit_note, source, item, minor, date)| Op::Explicit { from_credit_note, source, item, minor, date }),
+    ]
+}
+
+fn block_of(raw: &Option<(Option<String>, Option<u16>, Option<u16>)>) -> Option<Block> {
+    raw.as_ref().map(|(reason, since, until)| Block {
+        reason: reason.clone(),
+        since: since.map(day),
+        until: until.map(day),
+    })
+}
+
+/// A valid ledger (no applications yet) from raw parts: every id unique, every
+/// amount positive and in its customer's currency, parents acyclic (a customer's
+/// parent comes before it).
+fn build(raw_c: &[RawCustomer], raw_i: &[RawItem], raw_p: &[RawPayment]) -> LedgerData {
+    let customers: Vec<Customer> = raw_c
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let currency = currencies()[r.currency];
+            let mut c = Customer::new(format!("C{i}"), format!("Customer {i}"), currency);
+            c.parent = match (i, &r.parent) {
+                (0, _) | (_, None) => None,
+                (_, Some(p)) => Some(format!("C{}", p.index(i))),
+            };
+            let [segment, country, terms, calendar, scenario, risk] = r.strings.clone();
+            c.segment = segment;
+            c.country = country;
+            c.payment_terms = terms;
+            c.calendar = calendar;
+            c.dunning_scenario = scenario;
+            c.risk_class = risk;
+            c.tags = r.tags.clone();
+            c.external_scores = r
+                .scores
+                .iter()
+                .map(|(provider, value, as_of)| ExternalScore {
+                    provider: provider.clone(),
+                    value: *value,
+                    as_of: as_of.map(day),
+                })
+                .collect();
+            c.credit_limit = r
+                .limit
+                .map(|l| Money::from_minor(i64::from(l), currency));
+            c.dunning_block = block_of(&r.block);
+            c
+        })
+        .collect();
+    let items: Vec<Item> = raw_i
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let cix = r.customer.index(customers.len());
+            let currency = customers[cix].currency;
+            let amount = Money::from_minor(r.minor, currency);
+            let mut item = Item::invoice(
+                format!("I{k}"),
+                format!("C{cix}"),
+                day(r.issue),
+                day(r.issue + r.due_after),
+                amount,
+            );
+            item.kind = match r.kind {
+                0..=5 => ItemKind::Invoice,
+                6 => ItemKind::DebitNote,
+                _ => ItemKind::CreditNote,
+            };
+            item.reference = r.reference.clone();
+            item.dispute = r.dispute.as_ref().map(|(pct, opened, lasted, reason)| {
+                let disputed = Money::from_minor(r.minor * i64::from(*pct) / 100, currency);
+                Dispute {
+                    amount: disputed,
+                    opened_on: day(*opened),
+                    resolved_on: lasted.map(|n| day(*opened + n)),
+                    reason: reason.clone(),
+                }
+            });
+            item.dunning_block = block_of(&r.block);
+            item
+        })
+        .collect();
+    let payments: Vec<Payment> = raw_p
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let cix = r.customer.index(customers.len());
+            let mut p = Payment::new(
+                format!("P{k}"),
+                format!("C{cix}"),
+                day(r.date),
+                Money::from_minor(r.minor, customers[cix].currency),
+            );
+            let (how, which, free) = &r.reference;
+            p.reference = match (how, items.is_empty()) {
+                (1, false) => Some(items[which.index(items.len())].id.clone()),
+                (2, false) => items[which.index(items.len())].reference.clone(),
+                (3, _) => Some(free.clone()),
+                _ => None,
+            };
+            p
+        })
+        .collect();
+    LedgerData {
+        customers,
+        items,
+        payments,
+        applications: vec![],
+    }
+}
+
+fn scenario() -> impl Strategy<Value = (LedgerData, Vec<Op>)> {
+    (
+        prop::collection::vec(raw_customer(), 1..4),
+        prop::collection::vec(raw_item(), 0..12),
+        prop::collection::vec(raw_payment(), 0..8),
+        prop::collection::vec(op(), 0..24),
+    )
+        .prop_map(|(c, i, p, ops)| (build(&c, &i, &p), ops))
+}
+
+fn sum(values: impl Iterator<Item = Decimal>) -> Decimal {
+    values.fold(Decimal::ZERO, |a, b| a + b)
+}
+
+/// Σ of the applications drawn from `source`, dated up to `as_of`, by scanning the
+/// list (independently of the ledger's indexes).
+fn drawn(l: &Ledger, source: &Source, as_of: NaiveDate) -> Decimal {
+    sum(l
+        .applications()
+        .iter()
+        .filter(|a| &a.source == source && a.date <= as_of)
+        .map(|a| a.amount.amount()))
+}
+
+/// Σ of the applications settling item `id`, dated up to `as_of`.
+fn settled(l: &Ledger, id: &str, as_of: NaiveDate) -> Decimal {
+    sum(l
+        .applications()
+        .iter()
+        .filter(|a| a.item_id == id && a.date <= as_of)
+        .map(|a| a.amount.amount()))
+}
+
+/// The open amount of an item as of a date, computed from the data alone.
+fn model_open(l: &Ledger, item: &Item, as_of: NaiveDate) -> Decimal {
+    let used = if item.kind.is_debit() {
+        settled(l, &item.id, as_of)
+    } else {
+        drawn(l, &Source::CreditNote(item.id.clone()), as_of)
+    };
+    item.amount.amount() - used
+}
+
+fn model_unapplied(l: &Ledger, p: &Payment, as_of: NaiveDate) -> Decimal {
+    p.amount.amount() - drawn(l, &Source::Payment(p.id.clone()), as_of)
+}
+
+/// Σ debits open − credit notes open − unapplied cash, from the data alone.
+fn model_balance(l: &Ledger, customer_id: &str, as_of: NaiveDate) -> Decimal {
+    let items = sum(l
+        .items()
+        .iter()
+        .filter(|i| i.customer_id == customer_id && i.issue_date <= as_of)
+        .map(|i| {
+            let open = model_open(l, i, as_of);
+            if i.kind.is_debit() { open } else { -open }
+        }));
+    let cash = sum(l
+        .payments()
+        .iter()
+        .filter(|p| p.customer_id == customer_id && p.date <= as_of)
+        .map(|p| model_unapplied(l, p, as_of)));
+    items - cash
+}
+
+/// Whether an explicit application is valid, decided from the rules alone.
+fn model_valid(l: &Ledger, source: &Source, target: &Item, amount: Money, date: NaiveDate) -> bool {
+    let (src_customer, src_date, src_amount) = match source {
+        Source::Payment(id) => {
+            let p = l.payment(id).unwrap();
+            (&p.customer_id, p.date, p.amount)
+        }
+        Source::CreditNote(id) => {
+            let c = l.item(id).unwrap();
+            if c.kind != ItemKind::CreditNote {
+                return false;
+            }
+            (&c.customer_id, c.issue_date, c.amount)
+        }
+    };
+    target.kind.is_debit()
+        && amount.is_positive()
+        && amount.currency() == target.amount.currency()
+        && date >= target.issue_date
+        && *src_customer == target.customer_id
+        && date >= src_date
+        && amount.amount() <= src_amount.amount() - drawn(l, source, far())
+        && amount.amount() <= target.amount.amount() - settled(l, &target.id, far())
+}
+
+/// Run the operations, checking each one as it goes; returns the ledger.
+fn run_ops(data: &LedgerData, ops: &[Op]) -> Result<Ledger, TestCaseError> {
+    let mut l = Ledger::try_from(data.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for op in ops {
+        let before = l.applications().len();
+        let made: Vec<Application> = match op {
+            Op::Auto(p) => {
+                if l.payments().is_empty() {
+                    continue;
+                }
+                let pay = l.payments()[p.index(l.payments().len())].clone();
+                let made = l
+                    .auto_apply(&pay.id)
+                    .map_err(|e| TestCaseError::fail(format!("auto_apply: {e}")))?;
+                for a in &made {
+                    prop_assert_eq!(&a.source, &Source::Payment(pay.id.clone()));
+                    prop_assert_eq!(a.date, pay.date);
+                    prop_assert!(a.rule != MatchRule::Explicit);
+                }
+                // Greedy: either the cash is used up, or nothing it could pay is open.
+                if model_unapplied(&l, &pay, far()).is_sign_positive()
+                    && !model_unapplied(&l, &pay, far()).is_zero()
+                {
+                    for i in l.items() {
+                        if i.customer_id == pay.customer_id
+                            && i.kind.is_debit()
+                            && i.issue_date <= pay.date
+                        {
+                            prop_assert!(model_open(&l, i, far()).is_zero(), "{} left open", i.id);
+                        }
+                    }
+                }
+                made
+            }
+            Op::Net(c) => {
+                let cust = l.customers()[c.index(l.customers().len())].id.clone();
+                let made = l
+                    .net_credit_notes(&cust)
+                    .map_err(|e| TestCaseError::fail(format!("net: {e}")))?;
+                for a in &made {
+                    let Source::CreditNote(cn) = &a.source else {
+                        return Err(TestCaseError::fail("netting from a payment"));
+                    };
+                    let issue = l.item(cn).unwrap().issue_date;
+                    prop_assert_eq!(a.date, issue.max(l.item(&a.item_id).unwrap().issue_date));
+                }
+                let open_of = |debit: bool| {
+                    l.items().iter().any(|i| {
+                        i.customer_id == cust
+                            && i.kind.is_debit() == debit
+                            && !model_open(&l, i, far()).is_zero()
+                    })
+                };
+                prop_assert!(!(open_of(true) && open_of(false)), "netting left both sides open");
+                made
+            }
+            Op::Explicit { from_credit_note, source, item, minor, date } => {
+                if l.items().is_empty() || (!from_credit_note && l.payments().is_empty()) {
+                    continue;
+                }
+                let (src, currency) = if *from_credit_note {
+                    let s = &l.items()[source.index(l.items().len())];
+                    (Source::CreditNote(s.id.clone()), s.amount.currency())
+                } else {
+                    let s = &l.payments()[source.index(l.payments().len())];
+                    (Source::Payment(s.id.clone()), s.amount.currency())
+                };
+                let target = l.items()[item.index(l.items().len())].clone();
+                let amount = Money::from_minor(*minor, currency);
+                let expect = model_valid(&l, &src, &target, amount, day(*date));
+                let application = Application {
+                    source: src,
+                    item_id: target.id.clone(),
+                    date: day(*date),
+                    amount,
+                    rule: MatchRule::Explicit,
+                };
+                let got = l.record_application(application.clone());
+                prop_assert_eq!(got.is_ok(), expect, "{:?}: {:?}", application, got);
+                if got.is_ok() { vec![application] } else { vec![] }
+            }
+        };
+        // Nothing created or lost: the ledger grew by exactly what was returned.
+        prop_assert_eq!(&l.applications()[before..], made.as_slice());
+    }
+    // The records themselves never change.
+    prop_assert_eq!(l.customers(), data.customers.as_slice());
+    prop_assert_eq!(l.items(), data.items.as_slice());
+    prop_assert_eq!(l.payments(), data.payments.as_slice());
+    Ok(l)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn money_is_conserved((data, ops) in scenario()) {
+        let l = run_ops(&data, &ops)?;
+        // Replay every application in order: none exceeds what was open or available.
+        let mut used: HashMap<String, Decimal> = HashMap::new();
+        let mut drawn_so_far: HashMap<Source, Decimal> = HashMap::new();
+        for a in l.applications() {
+            let item = l.item(&a.item_id).unwrap();
+            prop_assert!(item.kind.is_debit());
+            prop_assert!(a.amount.is_positive() && a.amount.is_in_minor_units());
+            prop_assert!(a.date >= item.issue_date);
+            let (src_amount, src_date, src_customer) = match &a.source {
+                Source::Payment(p) => { let p = l.payment(p).unwrap(); (p.amount, p.date, &p.customer_id) }
+                Source::CreditNote(c) => { let c = l.item(c).unwrap(); prop_assert_eq!(c.kind, ItemKind::CreditNote); (c.amount, c.issue_date, &c.customer_id) }
+            };
+            prop_assert_eq!(src_customer, &item.customer_id);
+            prop_assert!(a.date >= src_date);
+            let u = used.entry(a.item_id.clone()).or_default();
+            prop_assert!(a.amount.amount() <= item.amount.amount() - *u, "over the item");
+            *u += a.amount.amount();
+            let s = drawn_so_far.entry(a.source.clone()).or_default();
+            prop_assert!(a.amount.amount() <= src_amount.amount() - *s, "over the source");
+            *s += a.amount.amount();
+        }
+        // Σ payments = Σ applied from payments + Σ unapplied.
+        let paid = sum(l.payments().iter().map(|p| p.amount.amount()));
+        let applied = sum(l.applications().iter().filter(|a| matches!(a.source, Source::Payment(_))).map(|a| a.amount.amount()));
+        let mut unapplied = Decimal::ZERO;
+        for (pix, p) in l.payments().iter().enumerate() {
+            let u = l.unapplied_amount(&p.id, far()).unwrap();
+            prop_assert_eq!(u, l.payment_unapplied(pix, far()));
+            prop_assert!(!u.is_negative());
+            prop_assert_eq!(u.amount(), model_unapplied(&l, p, far()));
+            unapplied += u.amount();
+        }
+        // Payments are in several currencies: the identity holds amount by amount,
+        // and the totals are only summed as numbers to check nothing is lost.
+        prop_assert_eq!(paid, applied + unapplied);
+        // Σ open + settled = amount, item by item.
+        for (ix, item) in l.items().iter().enumerate() {
+            let s = l.item_state(ix, far()).unwrap();
+            prop_assert!(!s.open.is_negative());
+            prop_assert_eq!(s.open.checked_add(&s.settled).unwrap(), item.amount);
+            prop_assert_eq!(s.open.amount(), model_open(&l, item, far()));
+            prop_assert_eq!(s.open.currency(), item.amount.currency());
+        }
+        // Every balance = Σ debits open − credit notes open − unapplied, on any day.
+        for c in l.customers() {
+            for off in [0u16, 15, 30, 45, 60, 90, 120, 1000] {
+                let b = l.balance(&c.id, day(off)).unwrap();
+                prop_assert_eq!(b.currency(), c.currency);
+                prop_assert_eq!(b.amount(), model_balance(&l, &c.id, day(off)));
+                prop_assert!(!(b.is_zero() && b.amount().is_sign_negative()), "-0 balance");
+            }
+        }
+    }
+
+    #[test]
+    fn as_of_views_are_consistent((data, ops) in scenario(), d1 in 0..160u16, gap in 0..160u16) {
+        let l = run_ops(&data, &ops)?;
+        let (d1, d2) = (day(d1), day(d1 + gap));
+        for (ix, item) in l.items().iter().enumerate() {
+            for as_of in [d1, d2] {
+                let state = l.item_state(ix, as_of);
+                prop_assert_eq!(state.is_some(), item.issue_date <= as_of);
+                if let Some(s) = state {
+                    prop_assert_eq!(s.open.amount(), model_open(&l, item, as_of));
+                    prop_assert_eq!(l.open_amount(&item.id, as_of).unwrap(), s.open);
+                } else {
+                    prop_assert!(l.open_amount(&item.id, as_of).unwrap().is_zero());
+                }
+            }
+            // What is open only ever goes down once the item exists.
+            if let (Some(s1), Some(s2)) = (l.item_state(ix, d1), l.item_state(ix, d2)) {
+                prop_assert!(s2.open.amount() <= s1.open.amount());
+                prop_assert!(s2.last_settlement >= s1.last_settlement);
+            }
+        }
+        for (pix, p) in l.payments().iter().enumerate() {
+            if p.date <= d1 {
+                prop_assert!(l.payment_unapplied(pix, d2).amount() <= l.payment_unapplied(pix, d1).amount());
+            }
+        }
+        // The state as of d1 is the state of the ledger rebuilt from what existed by d1.
+        let before = Ledger::new(
+            l.customers().to_vec(),
+            l.items().iter().filter(|i| i.issue_date <= d1).cloned().collect(),
+            l.payments().iter().filter(|p| p.date <= d1).cloned().collect(),
+            l.applications().iter().filter(|a| a.date <= d1).cloned().collect(),
+        ).map_err(|e| TestCaseError::fail(format!("rebuilt ledger refused: {e}")))?;
+        for (ix, item) in l.items().iter().enumerate() {
+            let full = l.item_state(ix, d1);
+            match before.items().iter().position(|i| i.id == item.id) {
+                Some(rix) => {
+                    prop_assert_eq!(full, before.item_state(rix, d1));
+                    // Nothing after d1 exists in the rebuilt ledger.
+                    prop_assert_eq!(full, before.item_state(rix, far()));
+                }
+                None => prop_assert_eq!(full, None),
+            }
+        }
+        for p in l.payments() {
+            let full = l.unapplied_amount(&p.id, d1).unwrap();
+            match before.payment(&p.id) {
+                Some(_) => {
+                    prop_assert_eq!(full, before.unapplied_amount(&p.id, d1).unwrap());
+                    prop_assert_eq!(full, before.unapplied_amount(&p.id, far()).unwrap());
+                }
+                None => prop_assert!(full.is_zero()),
+            }
+        }
+        for c in l.customers() {
+            let full = l.balance(&c.id, d1).unwrap();
+            prop_assert_eq!(full, before.balance(&c.id, d1).unwrap());
+            prop_assert_eq!(full, before.balance(&c.id, far()).unwrap());
+            prop_assert_eq!(full.to_string(), before.balance(&c.id, d1).unwrap().to_string());
+        }
+    }
+
+    #[test]
+    fn json_round_trips_exactly((data, ops) in scenario()) {
+        let l = run_ops(&data, &ops)?;
+        let json = serde_json::to_string_pretty(&l).unwrap();
+        let back: Ledger = serde_json::from_str(&json)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
+        prop_assert_eq!(&back, &l);
+        prop_assert_eq!(back.data(), l.data());
+        prop_assert_eq!(serde_json::to_string_pretty(&back).unwrap(), json);
+        // The compact form too, and through LedgerData.
+        let compact = serde_json::to_string(l.data()).unwrap();
+        let raw: LedgerData = serde_json::from_str(&compact).unwrap();
+        prop_assert_eq!(&raw, l.data());
+        prop_assert_eq!(serde_json::to_string(&raw).unwrap(), compact);
+    }
+}
