@@ -1579,3 +1579,208 @@ proptest! {
         prop_assert_eq!(serde_json::to_string(&raw).unwrap(), compact);
     }
 }
+
+// ---------------------------------------------------------------------------------
+// The JSON form: golden file and documentation
+// ---------------------------------------------------------------------------------
+
+fn golden_path() -> PathBuf {
+    manifest_dir().join("tests/data/ledger/small.json")
+}
+
+#[test]
+fn golden_ledger_loads_and_writes_back_byte_for_byte() {
+    let text = std::fs::read_to_string(golden_path()).unwrap();
+    let ledger: Ledger = serde_json::from_str(&text).unwrap();
+    let written = serde_json::to_string_pretty(&ledger).unwrap() + "\n";
+    assert_eq!(written, text, "the stable JSON form changed");
+
+    // Every field is present at least once, so the file pins all of them.
+    let c = ledger.customer("C-DUPONT").unwrap();
+    assert!(c.segment.is_some() && c.parent.is_some() && c.country.is_some());
+    assert!(c.payment_terms.is_some() && c.calendar.is_some());
+    assert!(c.dunning_scenario.is_some() && c.risk_class.is_some());
+    assert!(!c.tags.is_empty() && c.external_scores.iter().any(|s| s.as_of.is_some()));
+    assert!(c.credit_limit.is_some());
+    let block = c.dunning_block.as_ref().unwrap();
+    assert!(block.reason.is_some() && block.since.is_some() && block.until.is_some());
+    let f = ledger.item("F-2024-0912").unwrap();
+    let dispute = f.dispute.as_ref().unwrap();
+    assert!(f.reference.is_some() && f.dunning_block.is_some());
+    assert!(dispute.resolved_on.is_some() && dispute.reason.is_some());
+    let kinds: Vec<ItemKind> = ledger.items().iter().map(|i| i.kind).collect();
+    for k in [ItemKind::Invoice, ItemKind::DebitNote, ItemKind::CreditNote] {
+        assert!(kinds.contains(&k), "{k:?}");
+    }
+    let rules: Vec<MatchRule> = ledger.applications().iter().map(|a| a.rule).collect();
+    for r in [
+        MatchRule::Explicit,
+        MatchRule::Reference,
+        MatchRule::ExactAmount,
+        MatchRule::OldestDue,
+    ] {
+        assert!(rules.contains(&r), "{r:?}");
+    }
+    assert!(ledger.payments().iter().any(|p| p.reference.is_some()));
+    let points = ledger.customer("C-POINTS").unwrap().currency;
+    assert_eq!(points, xpt3());
+    assert!(!points.is_iso());
+
+    // The figures the documentation quotes.
+    assert_eq!(ledger.balance("C-DUPONT", d("2024-11-30")).unwrap(), eur("650.00"));
+    assert_eq!(ledger.balance("C-DUPONT", d("2024-09-30")).unwrap(), eur("2000.00"));
+    assert_eq!(ledger.balance("C-DUPONT", d("2024-10-15")).unwrap(), eur("890.00"));
+    assert_eq!(
+        ledger.unapplied_amount("P-2024-1120", d("2024-11-30")).unwrap(),
+        eur("40.00")
+    );
+    assert_eq!(
+        ledger.balance("C-POINTS", d("2024-11-02")).unwrap().to_string(),
+        "0.000 XPT"
+    );
+    assert_eq!(
+        ledger.group_root(ledger.customer_index("C-DUPONT").unwrap()),
+        ledger.customer_index("G-HOLDING").unwrap()
+    );
+    assert_eq!(f.disputed_amount(d("2024-11-04")), eur("200.00"));
+    assert!(f.disputed_amount(d("2024-11-05")).is_zero());
+}
+
+/// The JSON blocks of the documentation, each with the type named in the comment
+/// line above it (`<!-- type: Money -->`) and the file it must equal, if any.
+fn doc_blocks() -> Vec<(String, Option<String>, String)> {
+    let doc = std::fs::read_to_string(manifest_dir().join("../../docs/json-format.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut lines = doc.lines();
+    while let Some(line) = lines.next() {
+        let Some(spec) = line
+            .strip_prefix("<!-- type: ")
+            .and_then(|s| s.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        let (ty, file) = match spec.split_once(", file: ") {
+            Some((t, f)) => (t.to_owned(), Some(f.to_owned())),
+            None => (spec.to_owned(), None),
+        };
+        assert_eq!(lines.next(), Some("```json"), "block for {ty} must follow its comment");
+        let mut body = String::new();
+        for l in lines.by_ref() {
+            if l == "```" {
+                break;
+            }
+            body.push_str(l);
+            body.push('\n');
+        }
+        blocks.push((ty, file, body));
+    }
+    blocks
+}
+
+/// Parse `text` as `T`, write it back and check it is the same JSON value: the
+/// documentation shows the canonical form, no field missing, none extra.
+fn canonical<T: serde::de::DeserializeOwned + serde::Serialize>(ty: &str, text: &str) {
+    let value: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("{ty}: {e}\n{text}"));
+    let written = serde_json::to_value(&value).unwrap();
+    let given: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(written, given, "{ty} example is not in canonical form");
+}
+
+#[test]
+fn every_example_in_the_json_format_doc_parses() {
+    let blocks = doc_blocks();
+    let mut seen = std::collections::BTreeSet::new();
+    for (ty, file, body) in &blocks {
+        match ty.as_str() {
+            "Currency" => canonical::<Currency>(ty, body),
+            "Money" => canonical::<Money>(ty, body),
+            "Customer" => canonical::<Customer>(ty, body),
+            "ExternalScore" => canonical::<ExternalScore>(ty, body),
+            "Block" => canonical::<Block>(ty, body),
+            "Dispute" => canonical::<Dispute>(ty, body),
+            "Item" => canonical::<Item>(ty, body),
+            "Payment" => canonical::<Payment>(ty, body),
+            "Source" => canonical::<Source>(ty, body),
+            "MatchRule" => canonical::<MatchRule>(ty, body),
+            "Application" => canonical::<Application>(ty, body),
+            "MultiCurrency" => canonical::<MultiCurrency>(ty, body),
+            "LedgerData" => {
+                canonical::<LedgerData>(ty, body);
+                // …and it is a valid ledger.
+                canonical::<Ledger>(ty, body);
+            }
+            other => panic!("unknown type {other} in docs/json-format.md"),
+        }
+        if let Some(file) = file {
+            let golden = std::fs::read_to_string(manifest_dir().join("../..").join(file)).unwrap();
+            assert_eq!(body, &golden, "the full example differs from {file}");
+        }
+        seen.insert(ty.as_str());
+    }
+    let all = [
+        "Application", "Block", "Currency", "Customer", "Dispute", "ExternalScore", "Item",
+        "LedgerData", "MatchRule", "Money", "MultiCurrency", "Payment", "Source",
+    ];
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), all);
+    assert!(
+        blocks.iter().any(|(_, f, _)| f.as_deref() == Some("crates/encours-core/tests/data/ledger/small.json")),
+        "the doc must embed the golden file"
+    );
+}
+
+#[test]
+fn input_leniency_documented_in_the_json_format_doc() {
+    // Optional fields may be null, lists may be empty, unknown fields are ignored.
+    let c: Customer = serde_json::from_str(
+        r#"{"id": "C1", "name": "A", "currency": "eur", "segment": null, "tags": [],
+            "credit_limit": null, "comment": "not a field"}"#,
+    )
+    .unwrap();
+    assert_eq!(c, Customer::new("C1", "A", Currency::EUR));
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"{"id":"C1","name":"A","currency":"EUR"}"#
+    );
+    // …but a list may not be null.
+    assert!(
+        serde_json::from_str::<Customer>(r#"{"id": "C1", "name": "A", "currency": "EUR", "tags": null}"#)
+            .is_err()
+    );
+    // An integer amount is accepted and written back as a string.
+    let m: Money = serde_json::from_str(r#"{"amount": 1200, "currency": "EUR"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&m).unwrap(),
+        r#"{"amount":"1200","currency":"EUR"}"#
+    );
+    // The scale is kept as given.
+    let m: Money = serde_json::from_str(r#"{"amount": "5.000", "currency": "EUR"}"#).unwrap();
+    assert_eq!(m, eur("5"));
+    assert_eq!(
+        serde_json::to_string(&m).unwrap(),
+        r#"{"amount":"5.000","currency":"EUR"}"#
+    );
+    // A built-in currency given in the object form is written as its code.
+    let c: Currency = serde_json::from_str(r#"{"code": "eur", "minor_units": 2}"#).unwrap();
+    assert_eq!(serde_json::to_string(&c).unwrap(), r#""EUR""#);
+    // An ISO code with other minor units stays custom.
+    let c: Currency = serde_json::from_str(r#"{"code": "JPY", "minor_units": 2}"#).unwrap();
+    assert!(!c.is_iso());
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"{"code":"JPY","minor_units":2}"#
+    );
+    // All four lists of a ledger are optional.
+    let l: Ledger = serde_json::from_str("{}").unwrap();
+    assert_eq!(l, Ledger::default());
+    assert_eq!(
+        serde_json::to_string(&l).unwrap(),
+        r#"{"customers":[],"items":[],"payments":[],"applications":[]}"#
+    );
+    // Sources have exactly one key.
+    assert!(serde_json::from_str::<Source>(r#"{"payment": "P1", "credit_note": "A1"}"#).is_err());
+    assert!(serde_json::from_str::<Source>(r#"{"refund": "R1"}"#).is_err());
+    assert!(serde_json::from_str::<MatchRule>(r#""ExactAmount""#).is_err());
+    // Dates are ISO 8601 calendar dates.
+    assert!(serde_json::from_str::<Block>(r#"{"until": "31/12/2024"}"#).is_err());
+    assert!(serde_json::from_str::<Block>(r#"{"until": "2024-02-30"}"#).is_err());
+}
