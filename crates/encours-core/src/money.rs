@@ -1085,19 +1085,17 @@ fn currency_key(currency: Currency) -> String {
     }
 }
 
-fn currency_from_key(key: &str) -> Result<Currency, MoneyError> {
+fn currency_from_key(key: &str) -> Result<Currency, String> {
     match key.split_once('/') {
-        None => Currency::from_code(key),
-        Some((code, units)) => {
-            let units = units
-                .parse::<u32>()
-                .map_err(|_| MoneyError::InvalidAmount {
-                    field: "minor_units",
-                    value: key.to_owned(),
-                    reason: "expected a currency key \"CODE\" or \"CODE/minor_units\"".into(),
-                })?;
-            Currency::custom(code, units)
-        }
+        None => Currency::from_code(key).map_err(|e| e.to_string()),
+        Some((code, units)) => units
+            .parse::<u32>()
+            .map_err(|_| {
+                format!(
+                    "invalid currency key \"{key}\": expected \"CODE\" or \"CODE/minor_units\""
+                )
+            })
+            .and_then(|units| Currency::custom(code, units).map_err(|e| e.to_string())),
     }
 }
 
