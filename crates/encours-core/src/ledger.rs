@@ -870,12 +870,7 @@ impl Ledger {
                 "an invoice or debit note; credit notes are applied from, not to",
             ));
         }
-        check_amount(
-            "application",
-            &label,
-            &app.amount,
-            target.amount.currency(),
-        )?;
+        check_amount("application", &label, &app.amount, target.amount.currency())?;
         if app.date < target.issue_date {
             return Err(invalid(
                 "application",

@@ -663,7 +663,8 @@ impl Money {
         })
     }
 
-    /// Round to the currency's minor unit.
+    /// Round to the currency's minor unit. The result has exactly the currency's number
+    /// of decimals (`5` EUR rounds to `5.00`) and a zero result has no sign.
     ///
     /// # Example
     /// ```
@@ -672,11 +673,24 @@ impl Money {
     /// assert_eq!(m.round(RoundingMode::HalfUp).to_string(), "2.35 EUR");
     /// assert_eq!(m.round(RoundingMode::HalfEven).to_string(), "2.34 EUR");
     /// assert_eq!(Money::parse("2.5", Currency::JPY)?.round(RoundingMode::HalfUp).to_string(), "3 JPY");
+    /// assert_eq!(Money::parse("5", Currency::EUR)?.round(RoundingMode::HalfUp).to_string(), "5.00 EUR");
     /// # Ok::<(), encours_core::money::MoneyError>(())
     /// ```
     pub fn round(&self, mode: RoundingMode) -> Money {
+        let units = self.currency.minor_units();
+        let mut amount = mode.round(self.amount, units);
+        // Rounding never adds digits, so `5` EUR or a quotient such as 92.00 / 0.92 =
+        // `100` would stay without decimals; a rounded amount is written with exactly
+        // the currency's decimals. Rescaling up is exact (and never fails).
+        if amount.scale() < units {
+            amount.rescale(units);
+        }
+        // -0.004 rounds to zero, not to a signed `-0.00`.
+        if amount.is_zero() {
+            amount.set_sign_positive(true);
+        }
         Money {
-            amount: mode.round(self.amount, self.currency.minor_units()),
+            amount,
             currency: self.currency,
         }
     }
@@ -986,11 +1000,9 @@ impl FxRates {
         match self.quote(from, to)? {
             Quote::Same => Ok(Decimal::ONE),
             Quote::Direct(rate) => Ok(rate),
-            Quote::Reverse(rate) => Decimal::ONE
-                .checked_div(rate)
-                .ok_or(MoneyError::Overflow {
-                    operation: "invert rate",
-                }),
+            Quote::Reverse(rate) => Decimal::ONE.checked_div(rate).ok_or(MoneyError::Overflow {
+                operation: "invert rate",
+            }),
         }
     }
 
@@ -1091,9 +1103,7 @@ fn currency_from_key(key: &str) -> Result<Currency, String> {
         Some((code, units)) => units
             .parse::<u32>()
             .map_err(|_| {
-                format!(
-                    "invalid currency key \"{key}\": expected \"CODE\" or \"CODE/minor_units\""
-                )
+                format!("invalid currency key \"{key}\": expected \"CODE\" or \"CODE/minor_units\"")
             })
             .and_then(|units| Currency::custom(code, units).map_err(|e| e.to_string())),
     }

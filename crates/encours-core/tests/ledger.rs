@@ -301,7 +301,8 @@ fn amounts_below_the_minor_unit_are_refused() {
         Money::parse("100.000", Currency::JPY).unwrap(),
     ))
     .unwrap();
-    l.add_customer(Customer::new("X", "Points", xpt3())).unwrap();
+    l.add_customer(Customer::new("X", "Points", xpt3()))
+        .unwrap();
     assert_eq!(
         err(l.add_item(Item::invoice(
             "X1",
@@ -524,7 +525,10 @@ fn refused_changes_leave_the_ledger_as_it_was() {
     );
     assert_eq!(l, before);
     assert_eq!(l.applications().len(), 1);
-    assert_eq!(l.unapplied_amount("P1", d("2024-12-31")).unwrap(), eur("50.00"));
+    assert_eq!(
+        l.unapplied_amount("P1", d("2024-12-31")).unwrap(),
+        eur("50.00")
+    );
     assert_eq!(l.open_amount("F2", d("2024-12-31")).unwrap(), eur("50.00"));
 }
 
@@ -566,7 +570,9 @@ fn loading_json_validates_with_the_same_messages() {
                    "issue_date": "2024-01-10", "due_date": "2024-02-09",
                    "amount": {"amount": "10.005", "currency": "EUR"}}]
     }"#;
-    let e = serde_json::from_str::<Ledger>(json).unwrap_err().to_string();
+    let e = serde_json::from_str::<Ledger>(json)
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         e,
         "invalid amount of item \"F1\": 10.005 (at most 2 decimals for EUR)"
@@ -588,9 +594,7 @@ fn loading_json_validates_with_the_same_messages() {
         "{e}"
     );
     // A float amount would lose precision: refused.
-    assert!(
-        serde_json::from_str::<Money>(r#"{"amount": 10.5, "currency": "EUR"}"#).is_err()
-    );
+    assert!(serde_json::from_str::<Money>(r#"{"amount": 10.5, "currency": "EUR"}"#).is_err());
 }
 
 // ---------------------------------------------------------------------------------
@@ -637,15 +641,25 @@ fn explicit_application_settles_partially_then_fully() {
     l.apply_payment("P1", "F3", eur("120.00"), d("2024-03-01"))
         .unwrap();
     assert_eq!(l.open_amount("F3", d("2024-03-01")).unwrap(), eur("180.00"));
-    assert_eq!(l.unapplied_amount("P1", d("2024-03-01")).unwrap(), eur("130.00"));
+    assert_eq!(
+        l.unapplied_amount("P1", d("2024-03-01")).unwrap(),
+        eur("130.00")
+    );
     l.apply_payment("P1", "F3", eur("130.00"), d("2024-03-05"))
         .unwrap();
     // As of 3 March only the first part counts.
     assert_eq!(l.open_amount("F3", d("2024-03-04")).unwrap(), eur("180.00"));
     assert_eq!(l.open_amount("F3", d("2024-03-05")).unwrap(), eur("50.00"));
-    assert_eq!(l.unapplied_amount("P1", d("2024-03-04")).unwrap(), eur("130.00"));
+    assert_eq!(
+        l.unapplied_amount("P1", d("2024-03-04")).unwrap(),
+        eur("130.00")
+    );
     assert!(l.unapplied_amount("P1", d("2024-03-05")).unwrap().is_zero());
-    assert!(l.applications().iter().all(|a| a.rule == MatchRule::Explicit));
+    assert!(
+        l.applications()
+            .iter()
+            .all(|a| a.rule == MatchRule::Explicit)
+    );
     // Nothing is left for auto_apply.
     assert!(l.auto_apply("P1").unwrap().is_empty());
 }
@@ -765,7 +779,13 @@ fn auto_apply_oldest_due_first_with_ties_by_issue_date_then_id() {
     );
     assert_eq!(
         amounts(&apps),
-        ["10.00 EUR", "10.00 EUR", "10.00 EUR", "10.00 EUR", "5.00 EUR"]
+        [
+            "10.00 EUR",
+            "10.00 EUR",
+            "10.00 EUR",
+            "10.00 EUR",
+            "5.00 EUR"
+        ]
     );
 }
 
@@ -781,7 +801,10 @@ fn auto_apply_keeps_unapplied_cash_as_a_credit() {
             ("P1", "F3", MatchRule::OldestDue)
         ]
     );
-    assert_eq!(l.unapplied_amount("P1", d("2024-03-01")).unwrap(), eur("100.00"));
+    assert_eq!(
+        l.unapplied_amount("P1", d("2024-03-01")).unwrap(),
+        eur("100.00")
+    );
     assert_eq!(l.balance("C1", d("2024-03-01")).unwrap(), eur("-100.00"));
     // A later invoice is not paid by an earlier payment automatically…
     l.add_item(invoice("F4", "C1", "2024-03-10", "2024-04-09", "40.00"))
@@ -792,7 +815,10 @@ fn auto_apply_keeps_unapplied_cash_as_a_credit() {
     l.apply_payment("P1", "F4", eur("40.00"), d("2024-03-10"))
         .unwrap();
     assert_eq!(l.balance("C1", d("2024-03-10")).unwrap(), eur("-60.00"));
-    assert_eq!(l.unapplied_amount("P1", d("2024-03-10")).unwrap(), eur("60.00"));
+    assert_eq!(
+        l.unapplied_amount("P1", d("2024-03-10")).unwrap(),
+        eur("60.00")
+    );
 }
 
 #[test]
@@ -866,8 +892,14 @@ fn an_invoice_paid_on_15_october_was_open_on_30_september() {
     )
     .unwrap();
     l.auto_apply("P1").unwrap();
-    assert_eq!(l.open_amount("F1", d("2024-09-30")).unwrap(), eur("1200.00"));
-    assert_eq!(l.open_amount("F1", d("2024-10-14")).unwrap(), eur("1200.00"));
+    assert_eq!(
+        l.open_amount("F1", d("2024-09-30")).unwrap(),
+        eur("1200.00")
+    );
+    assert_eq!(
+        l.open_amount("F1", d("2024-10-14")).unwrap(),
+        eur("1200.00")
+    );
     assert!(l.open_amount("F1", d("2024-10-15")).unwrap().is_zero());
     assert_eq!(
         l.item_state(0, d("2024-10-15")),
@@ -888,11 +920,17 @@ fn an_invoice_paid_on_15_october_was_open_on_30_september() {
     // The payment does not exist before its date: no unapplied cash on 30 September.
     assert!(l.unapplied_amount("P1", d("2024-09-30")).unwrap().is_zero());
     assert_eq!(l.balance("C1", d("2024-09-30")).unwrap(), eur("1200.00"));
-    assert_eq!(l.balance("C1", d("2024-10-15")).unwrap().to_string(), "0.00 EUR");
+    assert_eq!(
+        l.balance("C1", d("2024-10-15")).unwrap().to_string(),
+        "0.00 EUR"
+    );
     // Nor does the invoice before it is issued.
     assert_eq!(l.item_state(0, d("2024-08-31")), None);
     assert!(l.open_amount("F1", d("2024-08-31")).unwrap().is_zero());
-    assert_eq!(l.balance("C1", d("2024-08-31")).unwrap().to_string(), "0.00 EUR");
+    assert_eq!(
+        l.balance("C1", d("2024-08-31")).unwrap().to_string(),
+        "0.00 EUR"
+    );
 }
 
 #[test]
@@ -903,11 +941,17 @@ fn a_payment_dated_after_as_of_does_not_exist_yet() {
     assert_eq!(l.balance("C1", d("2024-02-19")).unwrap(), eur("40.00"));
     assert_eq!(l.balance("C1", d("2024-02-20")).unwrap(), eur("15.00"));
     assert!(l.unapplied_amount("P3", d("2024-02-19")).unwrap().is_zero());
-    assert_eq!(l.unapplied_amount("P3", d("2024-02-20")).unwrap(), eur("25.00"));
+    assert_eq!(
+        l.unapplied_amount("P3", d("2024-02-20")).unwrap(),
+        eur("25.00")
+    );
     // An application dated later than its payment leaves the cash unapplied until then.
     l.apply_payment("P3", "F1", eur("25.00"), d("2024-03-01"))
         .unwrap();
-    assert_eq!(l.unapplied_amount("P3", d("2024-02-29")).unwrap(), eur("25.00"));
+    assert_eq!(
+        l.unapplied_amount("P3", d("2024-02-29")).unwrap(),
+        eur("25.00")
+    );
     assert_eq!(l.open_amount("F1", d("2024-02-29")).unwrap(), eur("100.00"));
     assert_eq!(l.balance("C1", d("2024-02-29")).unwrap(), eur("15.00"));
     assert_eq!(l.balance("C1", d("2024-03-01")).unwrap(), eur("15.00"));
@@ -939,13 +983,17 @@ fn nil_balances_are_written_without_a_sign() {
     let mut l = Ledger::default();
     l.add_customer(Customer::new("K", "KWD account", Currency::KWD))
         .unwrap();
-    assert_eq!(l.balance("K", d("2024-01-01")).unwrap().to_string(), "0.000 KWD");
+    assert_eq!(
+        l.balance("K", d("2024-01-01")).unwrap().to_string(),
+        "0.000 KWD"
+    );
 }
 
 #[test]
 fn balances_in_custom_currencies() {
     let mut l = Ledger::default();
-    l.add_customer(Customer::new("X", "Points", xpt3())).unwrap();
+    l.add_customer(Customer::new("X", "Points", xpt3()))
+        .unwrap();
     let xpt = |s: &str| Money::parse(s, xpt3()).unwrap();
     l.add_item(Item::invoice(
         "X1",
@@ -1018,9 +1066,15 @@ fn indexes_and_accessors_agree() {
     assert_eq!(l.customer_of_item(99), None);
     assert!(l.items_of(99).is_empty());
     // F1: 80.00 from P1, 20.00 from A1; A1: drawn 30.00 (20.00 to F1, 10.00 to F2).
-    let f1: Vec<String> = l.applications_of_item(0).map(|a| a.amount.to_string()).collect();
+    let f1: Vec<String> = l
+        .applications_of_item(0)
+        .map(|a| a.amount.to_string())
+        .collect();
     assert_eq!(f1, ["80.00 EUR", "20.00 EUR"]);
-    let a1: Vec<&str> = l.applications_of_item(2).map(|a| a.item_id.as_str()).collect();
+    let a1: Vec<&str> = l
+        .applications_of_item(2)
+        .map(|a| a.item_id.as_str())
+        .collect();
     assert_eq!(a1, ["F1", "F2"]);
     assert_eq!(l.applications_of_payment(0).count(), 1);
     assert_eq!(l.payment("P2").unwrap().amount, eur("70.00"));
@@ -1190,9 +1244,7 @@ fn build(raw_c: &[RawCustomer], raw_i: &[RawItem], raw_p: &[RawPayment]) -> Ledg
                     as_of: as_of.map(day),
                 })
                 .collect();
-            c.credit_limit = r
-                .limit
-                .map(|l| Money::from_minor(i64::from(l), currency));
+            c.credit_limit = r.limit.map(|l| Money::from_minor(i64::from(l), currency));
             c.dunning_block = block_of(&r.block);
             c
         })
@@ -1402,10 +1454,19 @@ fn run_ops(data: &LedgerData, ops: &[Op]) -> Result<Ledger, TestCaseError> {
                             && !model_open(&l, i, far()).is_zero()
                     })
                 };
-                prop_assert!(!(open_of(true) && open_of(false)), "netting left both sides open");
+                prop_assert!(
+                    !(open_of(true) && open_of(false)),
+                    "netting left both sides open"
+                );
                 made
             }
-            Op::Explicit { from_credit_note, source, item, minor, date } => {
+            Op::Explicit {
+                from_credit_note,
+                source,
+                item,
+                minor,
+                date,
+            } => {
                 if l.items().is_empty() || (!from_credit_note && l.payments().is_empty()) {
                     continue;
                 }
@@ -1428,7 +1489,11 @@ fn run_ops(data: &LedgerData, ops: &[Op]) -> Result<Ledger, TestCaseError> {
                 };
                 let got = l.record_application(application.clone());
                 prop_assert_eq!(got.is_ok(), expect, "{:?}: {:?}", application, got);
-                if got.is_ok() { vec![application] } else { vec![] }
+                if got.is_ok() {
+                    vec![application]
+                } else {
+                    vec![]
+                }
             }
         };
         // Nothing created or lost: the ledger grew by exactly what was returned.
@@ -1627,15 +1692,29 @@ fn golden_ledger_loads_and_writes_back_byte_for_byte() {
     assert!(!points.is_iso());
 
     // The figures the documentation quotes.
-    assert_eq!(ledger.balance("C-DUPONT", d("2024-11-30")).unwrap(), eur("650.00"));
-    assert_eq!(ledger.balance("C-DUPONT", d("2024-09-30")).unwrap(), eur("2000.00"));
-    assert_eq!(ledger.balance("C-DUPONT", d("2024-10-15")).unwrap(), eur("890.00"));
     assert_eq!(
-        ledger.unapplied_amount("P-2024-1120", d("2024-11-30")).unwrap(),
+        ledger.balance("C-DUPONT", d("2024-11-30")).unwrap(),
+        eur("650.00")
+    );
+    assert_eq!(
+        ledger.balance("C-DUPONT", d("2024-09-30")).unwrap(),
+        eur("2000.00")
+    );
+    assert_eq!(
+        ledger.balance("C-DUPONT", d("2024-10-15")).unwrap(),
+        eur("890.00")
+    );
+    assert_eq!(
+        ledger
+            .unapplied_amount("P-2024-1120", d("2024-11-30"))
+            .unwrap(),
         eur("40.00")
     );
     assert_eq!(
-        ledger.balance("C-POINTS", d("2024-11-02")).unwrap().to_string(),
+        ledger
+            .balance("C-POINTS", d("2024-11-02"))
+            .unwrap()
+            .to_string(),
         "0.000 XPT"
     );
     assert_eq!(
@@ -1663,7 +1742,11 @@ fn doc_blocks() -> Vec<(String, Option<String>, String)> {
             Some((t, f)) => (t.to_owned(), Some(f.to_owned())),
             None => (spec.to_owned(), None),
         };
-        assert_eq!(lines.next(), Some("```json"), "block for {ty} must follow its comment");
+        assert_eq!(
+            lines.next(),
+            Some("```json"),
+            "block for {ty} must follow its comment"
+        );
         let mut body = String::new();
         for l in lines.by_ref() {
             if l == "```" {
@@ -1718,12 +1801,26 @@ fn every_example_in_the_json_format_doc_parses() {
         seen.insert(ty.as_str());
     }
     let all = [
-        "Application", "Block", "Currency", "Customer", "Dispute", "ExternalScore", "Item",
-        "LedgerData", "MatchRule", "Money", "MultiCurrency", "Payment", "Source",
+        "Application",
+        "Block",
+        "Currency",
+        "Customer",
+        "Dispute",
+        "ExternalScore",
+        "Item",
+        "LedgerData",
+        "MatchRule",
+        "Money",
+        "MultiCurrency",
+        "Payment",
+        "Source",
     ];
     assert_eq!(seen.into_iter().collect::<Vec<_>>(), all);
     assert!(
-        blocks.iter().any(|(_, f, _)| f.as_deref() == Some("crates/encours-core/tests/data/ledger/small.json")),
+        blocks
+            .iter()
+            .any(|(_, f, _)| f.as_deref()
+                == Some("crates/encours-core/tests/data/ledger/small.json")),
         "the doc must embed the golden file"
     );
 }
@@ -1743,8 +1840,10 @@ fn input_leniency_documented_in_the_json_format_doc() {
     );
     // …but a list may not be null.
     assert!(
-        serde_json::from_str::<Customer>(r#"{"id": "C1", "name": "A", "currency": "EUR", "tags": null}"#)
-            .is_err()
+        serde_json::from_str::<Customer>(
+            r#"{"id": "C1", "name": "A", "currency": "EUR", "tags": null}"#
+        )
+        .is_err()
     );
     // An integer amount is accepted and written back as a string.
     let m: Money = serde_json::from_str(r#"{"amount": 1200, "currency": "EUR"}"#).unwrap();

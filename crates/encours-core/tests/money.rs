@@ -119,15 +119,85 @@ fn rounding_goes_to_each_currencys_minor_unit() {
         ("2.355", Currency::EUR, RoundingMode::HalfEven, "2.36"),
         ("-2.345", Currency::EUR, RoundingMode::HalfUp, "-2.35"),
         ("1234.5", Currency::KRW, RoundingMode::HalfEven, "1234"),
-        ("0.123456785", custom("XBT", 8), RoundingMode::HalfUp, "0.12345679"),
-        ("0.123456785", custom("XBT", 8), RoundingMode::HalfEven, "0.12345678"),
+        (
+            "0.123456785",
+            custom("XBT", 8),
+            RoundingMode::HalfUp,
+            "0.12345679",
+        ),
+        (
+            "0.123456785",
+            custom("XBT", 8),
+            RoundingMode::HalfEven,
+            "0.12345678",
+        ),
         ("7.5", custom("PTS", 0), RoundingMode::HalfEven, "8"),
     ];
     for (input, currency, mode, want) in cases {
         let rounded = money(input, currency).round(mode);
-        assert_eq!(rounded.amount().to_string(), want, "{input} {currency:?} {mode:?}");
+        assert_eq!(
+            rounded.amount().to_string(),
+            want,
+            "{input} {currency:?} {mode:?}"
+        );
         assert!(rounded.is_in_minor_units());
     }
+}
+
+#[test]
+fn rounded_amounts_have_exactly_the_currencys_decimals() {
+    // Regression: rounding never added digits, so 5 EUR stayed "5 EUR", and a
+    // conversion dividing 92.00 by 0.92 gave "100 USD".
+    assert_eq!(
+        money("5", Currency::EUR)
+            .round(RoundingMode::HalfUp)
+            .to_string(),
+        "5.00 EUR"
+    );
+    assert_eq!(
+        money("1.5", Currency::KWD)
+            .round(RoundingMode::Down)
+            .to_string(),
+        "1.500 KWD"
+    );
+    assert_eq!(
+        money("12.00", Currency::JPY)
+            .round(RoundingMode::HalfUp)
+            .to_string(),
+        "12 JPY"
+    );
+    let mut fx = FxRates::new();
+    fx.insert(Currency::USD, Currency::EUR, dec("0.92"))
+        .unwrap();
+    assert_eq!(
+        fx.convert(
+            &money("92.00", Currency::EUR),
+            Currency::USD,
+            RoundingMode::HalfUp
+        )
+        .unwrap()
+        .to_string(),
+        "100.00 USD"
+    );
+    // A tiny negative amount rounds to an unsigned zero.
+    for mode in [
+        RoundingMode::HalfUp,
+        RoundingMode::HalfEven,
+        RoundingMode::Down,
+    ] {
+        let z = money("-0.004", Currency::EUR).round(mode);
+        assert_eq!(z.to_string(), "0.00 EUR", "{mode:?}");
+        assert_eq!(
+            serde_json::to_string(&z).unwrap(),
+            r#"{"amount":"0.00","currency":"EUR"}"#
+        );
+    }
+    assert_eq!(
+        money("-0.004", Currency::EUR)
+            .round(RoundingMode::Up)
+            .to_string(),
+        "-0.01 EUR"
+    );
 }
 
 #[test]
@@ -202,14 +272,19 @@ fn negating_zero_gives_zero_not_minus_zero() {
 #[test]
 fn parse_and_minor_units() {
     assert_eq!(
-        Money::parse("12,50", Currency::EUR).unwrap_err().to_string(),
+        Money::parse("12,50", Currency::EUR)
+            .unwrap_err()
+            .to_string(),
         "invalid amount \"12,50\" for amount: invalid decimal \"12,50\": Invalid decimal: unknown character"
     );
     assert_eq!(money("12.5", Currency::EUR).to_minor().unwrap(), 1250);
     assert_eq!(money("12", Currency::KWD).to_minor().unwrap(), 12000);
     assert_eq!(money("-7", Currency::JPY).to_minor().unwrap(), -7);
     assert_eq!(
-        money("12.345", Currency::EUR).to_minor().unwrap_err().to_string(),
+        money("12.345", Currency::EUR)
+            .to_minor()
+            .unwrap_err()
+            .to_string(),
         "invalid amount \"12.345\" for amount: has digits below the minor unit of EUR (2 decimals); round it first"
     );
     assert_eq!(
@@ -351,9 +426,13 @@ fn fx_same_currency_missing_rate_and_overflow() {
     // Same currency: rate 1, only rounding.
     assert_eq!(fx.rate(Currency::EUR, Currency::EUR).unwrap(), Decimal::ONE);
     assert_eq!(
-        fx.convert(&money("2.345", Currency::EUR), Currency::EUR, RoundingMode::HalfEven)
-            .unwrap()
-            .to_string(),
+        fx.convert(
+            &money("2.345", Currency::EUR),
+            Currency::EUR,
+            RoundingMode::HalfEven
+        )
+        .unwrap()
+        .to_string(),
         "2.34 EUR"
     );
     assert_eq!(
@@ -363,7 +442,8 @@ fn fx_same_currency_missing_rate_and_overflow() {
             to: Currency::GBP
         }
     );
-    fx.insert(Currency::EUR, Currency::JPY, dec("1000000")).unwrap();
+    fx.insert(Currency::EUR, Currency::JPY, dec("1000000"))
+        .unwrap();
     assert_eq!(
         fx.convert(
             &Money::new(Decimal::MAX, Currency::EUR),
@@ -517,7 +597,11 @@ fn multi_currency_json_round_trips_with_custom_currencies() {
     assert_eq!(back, t);
     assert_eq!(serde_json::to_string(&back).unwrap(), json);
     // Bad keys name themselves.
-    let err = |json: &str| serde_json::from_str::<MultiCurrency>(json).unwrap_err().to_string();
+    let err = |json: &str| {
+        serde_json::from_str::<MultiCurrency>(json)
+            .unwrap_err()
+            .to_string()
+    };
     assert!(
         err(r#"{"EUX": "1"}"#).starts_with("unknown currency code \"EUX\""),
         "{}",
@@ -532,7 +616,8 @@ fn multi_currency_json_round_trips_with_custom_currencies() {
     );
     assert!(err(r#"{"XPT/9": "1"}"#).starts_with("invalid minor units 9 for currency \"XPT\""));
     assert!(
-        err(r#"{"EUR": "1", "eur": "2"}"#).starts_with("duplicate currency EUR in multi-currency totals")
+        err(r#"{"EUR": "1", "eur": "2"}"#)
+            .starts_with("duplicate currency EUR in multi-currency totals")
     );
     assert!(err(r#"{"EUR": 1.5}"#).contains("did not match any variant"));
 }
@@ -571,7 +656,11 @@ fn remainder_placement() {
         (Remainder::OnFirst, [34, 33, 33]),
         (Remainder::OnLast, [33, 33, 34]),
     ] {
-        assert_eq!(minors(&total.allocate(&thirds, mode).unwrap()), want, "{mode:?}");
+        assert_eq!(
+            minors(&total.allocate(&thirds, mode).unwrap()),
+            want,
+            "{mode:?}"
+        );
     }
     // Largest remainder gives the leftover to the largest fraction, not the first.
     let parts = Money::from_minor(1000, Currency::KWD)
@@ -629,7 +718,8 @@ proptest! {
             prop_assert_eq!(p.currency(), currency);
             prop_assert!(p.is_in_minor_units());
             // Never the opposite sign of the total.
-            prop_assert!(!(p.is_negative() && minor > 0) && !(p.is_positive() && minor < 0));
+            let wrong_sign = (p.is_negative() && minor > 0) || (p.is_positive() && minor < 0);
+            prop_assert!(!wrong_sign);
             let exact = total.amount() * r / ratio_sum;
             let off = (p.amount() - exact).abs();
             match mode {
@@ -692,6 +782,23 @@ proptest! {
         let parts = total.split(n, Remainder::LargestRemainder).unwrap();
         let rounded = total.round(RoundingMode::HalfUp).to_minor().unwrap();
         prop_assert_eq!(minors(&parts).iter().sum::<i64>(), rounded);
+    }
+
+    #[test]
+    fn rounding_lands_on_the_minor_unit(
+        mantissa in -1_000_000_000_000i64..1_000_000_000_000,
+        scale in 0u32..10,
+        units in prop_oneof![Just(0u8), Just(2u8), Just(3u8)],
+        mode in prop_oneof![Just(RoundingMode::HalfUp), Just(RoundingMode::HalfEven), Just(RoundingMode::Down), Just(RoundingMode::Up)],
+    ) {
+        let m = Money::new(Decimal::new(mantissa, scale), currency_of(units));
+        let r = m.round(mode);
+        prop_assert_eq!(r.amount().scale(), u32::from(units));
+        prop_assert!(r.is_in_minor_units());
+        prop_assert!((r.amount() - m.amount()).abs() < m.currency().minor_unit());
+        prop_assert!(!(r.is_zero() && r.amount().is_sign_negative()));
+        // Idempotent.
+        prop_assert_eq!(r.round(mode).to_string(), r.to_string());
     }
 
     #[test]
