@@ -359,7 +359,7 @@ impl Item {
     pub fn disputed_amount(&self, date: NaiveDate) -> Money {
         match &self.dispute {
             Some(d) if d.is_active(date) => d.amount,
-            _ => Money::zero(self.amount.currency()),
+            _ => Money::from_minor(0, self.amount.currency()),
         }
     }
 }
@@ -1483,7 +1483,8 @@ impl Ledger {
         if item.issue_date > as_of {
             return None;
         }
-        let mut settled = Decimal::ZERO;
+        // Zero in the currency's minor units, so that nothing settled reads `0.00`.
+        let mut settled = Decimal::new(0, item.amount.currency().minor_units());
         let mut last = None;
         for a in self.applications_of_item(item_index) {
             if a.date <= as_of {
@@ -1512,7 +1513,8 @@ impl Ledger {
             .item_state(ix, as_of)
             .map(|s| s.open)
             .unwrap_or_else(|| {
-                Money::zero(
+                Money::from_minor(
+                    0,
                     self.data
                         .items
                         .get(ix)
@@ -1550,7 +1552,7 @@ impl Ledger {
             return Money::zero(Currency::EUR);
         };
         if p.date > as_of {
-            return Money::zero(p.amount.currency());
+            return Money::from_minor(0, p.amount.currency());
         }
         // Cannot overflow: validated applications never exceed the payment amount.
         let applied: Decimal = self

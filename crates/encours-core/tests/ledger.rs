@@ -926,6 +926,31 @@ fn an_invoice_paid_on_15_october_was_open_on_30_september() {
     );
     // Nor does the invoice before it is issued.
     assert_eq!(l.item_state(0, d("2024-08-31")), None);
+    // Zeros are written in the currency's minor units.
+    assert_eq!(
+        l.open_amount("F1", d("2024-08-31")).unwrap().to_string(),
+        "0.00 EUR"
+    );
+    assert_eq!(
+        l.unapplied_amount("P1", d("2024-09-30"))
+            .unwrap()
+            .to_string(),
+        "0.00 EUR"
+    );
+    assert_eq!(
+        l.item_state(0, d("2024-10-14"))
+            .unwrap()
+            .settled
+            .to_string(),
+        "0.00 EUR"
+    );
+    assert_eq!(
+        l.item("F1")
+            .unwrap()
+            .disputed_amount(d("2024-10-01"))
+            .to_string(),
+        "0.00 EUR"
+    );
     assert!(l.open_amount("F1", d("2024-08-31")).unwrap().is_zero());
     assert_eq!(
         l.balance("C1", d("2024-08-31")).unwrap().to_string(),
@@ -1507,7 +1532,7 @@ fn run_ops(data: &LedgerData, ops: &[Op]) -> Result<Ledger, TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
     fn money_is_conserved((data, ops) in scenario()) {
