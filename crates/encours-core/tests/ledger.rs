@@ -1908,3 +1908,30 @@ fn input_leniency_documented_in_the_json_format_doc() {
     assert!(serde_json::from_str::<Block>(r#"{"until": "31/12/2024"}"#).is_err());
     assert!(serde_json::from_str::<Block>(r#"{"until": "2024-02-30"}"#).is_err());
 }
+
+#[test]
+fn huge_amounts_overflow_as_errors_never_panics() {
+    let max = Money::new(Decimal::MAX, Currency::EUR);
+    let mut l = Ledger::new(
+        vec![customer("C1")],
+        vec![
+            Item::invoice("F1", "C1", d("2024-01-01"), d("2024-01-31"), max),
+            Item::invoice("F2", "C1", d("2024-01-01"), d("2024-01-31"), max),
+        ],
+        vec![Payment::new("P1", "C1", d("2024-02-01"), max)],
+        vec![],
+    )
+    .unwrap();
+    assert_eq!(
+        err(l.balance("C1", d("2024-01-31"))),
+        "decimal overflow in balance"
+    );
+    let apps = l.auto_apply("P1").unwrap();
+    assert_eq!(rules(&apps), [("P1", "F1", MatchRule::ExactAmount)]);
+    assert_eq!(l.balance("C1", d("2024-02-01")).unwrap(), max);
+    // Cash cannot be applied twice, even at the edge of the decimal range.
+    assert_eq!(
+        err(l.apply_payment("P1", "F2", eur("1"), d("2024-02-01"))),
+        "cannot apply 1 EUR from payment \"P1\" to item \"F2\": only 0 EUR is left to apply"
+    );
+}
