@@ -645,7 +645,7 @@ impl CountBackMonth {
 /// use encours_core::money::{Currency, Money};
 /// use chrono::NaiveDate;
 /// use rust_decimal::Decimal;
-/// let usd = |c| Money::from_minor(c * 100, Currency::USD);
+/// let usd = |c: i64| Money::from_minor(c * 100, Currency::USD);
 /// let end = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
 /// // Benji Pays, "Mastering DSO Calculation: The Count-Back Method Explained" (2024):
 /// // sales 100 000, 80 000, 70 000 in three 30-day months, AR 212 000:
@@ -808,7 +808,7 @@ impl Figures for CountBackDso {
 /// use encours_core::money::{Currency, Money};
 /// use chrono::NaiveDate;
 /// use rust_decimal::Decimal;
-/// let usd = |c| Money::from_minor(c * 100, Currency::USD);
+/// let usd = |c: i64| Money::from_minor(c * 100, Currency::USD);
 /// let (from, to) = (NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
 /// // creditguru.com, "Collection Effectiveness Index (CEI)", sample ATB Jan–Mar:
 /// // beginning 6 200, sales 10 890 over N = 3 months, ending 6 340, current 3 590: 55.9 %.
@@ -849,7 +849,7 @@ impl Cei {
     /// use encours_core::money::{Currency, Money};
     /// use chrono::NaiveDate;
     /// use rust_decimal::Decimal;
-    /// let usd = |c| Money::from_minor(c * 100, Currency::USD);
+    /// let usd = |c: i64| Money::from_minor(c * 100, Currency::USD);
     /// let (from, to) = (NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
     /// // The same sample with the quarter's whole sales (N = 1):
     /// // (6 200 + 10 890 − 6 340) / (6 200 + 10 890 − 3 590) = 79.63 %.
@@ -1569,7 +1569,7 @@ pub fn dso_simple(
 /// use chrono::NaiveDate;
 /// use rust_decimal::Decimal;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let usd = |dollars| Money::from_minor(dollars * 100, Currency::USD);
+/// let usd = |dollars: i64| Money::from_minor(dollars * 100, Currency::USD);
 /// let inv = |id: &str, issued, amount| Item::invoice(id, "C1", issued, d(2030, 1, 1), usd(amount));
 /// // Anaplan Community, "Count back for turnover": AR 2 000 at the end of January,
 /// // sales Jan 200, Dec 400, Nov 600, Oct 700, Sep 500: 31 + 31 + 30 + 31 + 6 = 129 days.
@@ -1620,7 +1620,7 @@ pub fn dso_count_back(
 /// use chrono::NaiveDate;
 /// use rust_decimal::Decimal;
 /// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
-/// let eur = |c| Money::from_minor(c * 100, Currency::EUR);
+/// let eur = |c: i64| Money::from_minor(c * 100, Currency::EUR);
 /// let mut ledger = Ledger::new(vec![Customer::new("C1", "A", Currency::EUR)], vec![
 ///     Item::invoice("F1", "C1", d(1, 10), d(2, 9), eur(1000)),   // open at the start, paid in March
 ///     Item::invoice("F2", "C1", d(3, 5), d(4, 4), eur(500)),     // sold in March, not due on 31 March
@@ -1671,7 +1671,7 @@ pub fn collection_effectiveness(
 /// use chrono::NaiveDate;
 /// use rust_decimal::Decimal;
 /// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
-/// let eur = |c| Money::from_minor(c * 100, Currency::EUR);
+/// let eur = |c: i64| Money::from_minor(c * 100, Currency::EUR);
 /// let mut ledger = Ledger::new(vec![Customer::new("C1", "A", Currency::EUR)], vec![
 ///     Item::invoice("F1", "C1", d(1, 1), d(1, 31), eur(100)),
 ///     Item::invoice("F2", "C1", d(1, 1), d(1, 31), eur(300)),
