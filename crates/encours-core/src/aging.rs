@@ -387,6 +387,28 @@ impl AgingReport {
     }
 }
 
+/// Rows merged per currency (key `None`), sorted by currency.
+pub(crate) fn totals_of(rows: &[AgingRow]) -> Result<Vec<AgingRow>, ReportError> {
+    let mut out: Vec<AgingRow> = Vec::new();
+    for r in rows {
+        match out.iter_mut().find(|o| o.currency == r.currency) {
+            Some(o) => {
+                o.figures.merge(&r.figures)?;
+                o.customers = o.customers.saturating_add(r.customers);
+            }
+            None => out.push(Row {
+                key: None,
+                name: None,
+                currency: r.currency,
+                customers: r.customers,
+                figures: r.figures.clone(),
+            }),
+        }
+    }
+    out.sort_by_key(|r| r.currency);
+    Ok(out)
+}
+
 /// Age the ledger as of the end of `as_of`: only items, payments and applications
 /// dated up to that day count.
 ///

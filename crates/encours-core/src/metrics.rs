@@ -1967,7 +1967,11 @@ impl PortfolioSummary {
         })
     }
 
-    /// The aging part as an [`AgingReport`] (rows with something open).
+    /// The aging part as an [`AgingReport`]: the rows with something open, and their
+    /// totals per currency.
+    ///
+    /// # Errors
+    /// [`ReportError::Money`] on overflow.
     ///
     /// # Example
     /// ```
@@ -1977,28 +1981,35 @@ impl PortfolioSummary {
     /// use chrono::NaiveDate;
     /// let s = portfolio_summary(&Ledger::default(),
     ///     &SummaryConfig::new(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()), GroupBy::Customer)?;
-    /// assert_eq!(s.aging_report().labels.len(), 6);
+    /// assert_eq!(s.aging_report()?.labels.len(), 6);
     /// # Ok::<(), encours_core::metrics::ReportError>(())
     /// ```
-    pub fn aging_report(&self) -> AgingReport {
-        let aging_row = |r: &Row<Summary>| Row {
-            key: r.key.clone(),
-            name: r.name.clone(),
-            currency: r.currency,
-            customers: r.customers,
-            figures: r.figures.aging.clone(),
+    pub fn aging_report(&self) -> Result<AgingReport, ReportError> {
+        let rows: Vec<_> = self
+            .rows
+            .iter()
+            .filter(|r| r.figures.aging.items > 0 || r.figures.aging.credit_items > 0)
+            .map(|r| Row {
+                key: r.key.clone(),
+                name: r.name.clone(),
+                currency: r.currency,
+                customers: r.customers,
+                figures: r.figures.aging.clone(),
+            })
+            .collect();
+        let totals = match &self.conversion {
+            Some(c) => total_row(&rows, c.base)?,
+            None => crate::aging::totals_of(&rows)?,
         };
-        let open =
-            |r: &&Row<Summary>| r.figures.aging.items > 0 || r.figures.aging.credit_items > 0;
-        AgingReport {
+        Ok(AgingReport {
             as_of: self.config.as_of,
             group_by: self.group_by,
             buckets: self.config.buckets.clone(),
             labels: self.labels.clone(),
-            rows: self.rows.iter().filter(open).map(aging_row).collect(),
-            totals: self.portfolio.iter().filter(open).map(aging_row).collect(),
+            rows,
+            totals,
             conversion: self.conversion.clone(),
-        }
+        })
     }
 }
 
@@ -2602,12 +2613,7 @@ pub(crate) mod engine {
                 .filter(open)
                 .map(|r| self.row(r, |a, c| self.aging(a, c)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let totals = self
-                .portfolio()?
-                .iter()
-                .filter(open)
-                .map(|r| self.row(r, |a, c| self.aging(a, c)))
-                .collect::<Result<Vec<_>, _>>()?;
+            let totals = crate::aging::totals_of(&rows)?;
             Ok(AgingReport {
                 as_of: config.as_of,
                 group_by,
