@@ -1,5 +1,7 @@
 //! Aging: hand-computed reports on a small ledger, as-of consistency, buckets, conversion,
 //! serde, and properties on random ledgers.
+// Amounts are written as units_cents (1000_00 = 1000.00), as in the money module.
+#![allow(clippy::inconsistent_digit_grouping)]
 
 use chrono::NaiveDate;
 use encours_core::aging::{AgingBuckets, AgingReport, AgingRow, GroupBy, aging};

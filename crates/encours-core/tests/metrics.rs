@@ -1,6 +1,8 @@
 //! Collection metrics: published worked examples (named), hand-computed ledgers,
 //! cross-checks against the baseline definitions in `shared/perf/README.md`, edge
 //! cases, conversion, serde and properties.
+// Amounts are written as units_cents (1000_00 = 1000.00), as in the money module.
+#![allow(clippy::inconsistent_digit_grouping)]
 
 use chrono::{Months, NaiveDate};
 use encours_core::aging::{AgingBuckets, GroupBy, aging};
