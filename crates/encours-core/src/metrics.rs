@@ -2212,13 +2212,6 @@ pub(crate) mod engine {
     }
 
     impl Agg {
-        fn new(buckets: usize) -> Agg {
-            Agg {
-                buckets: vec![Decimal::ZERO; buckets],
-                ..Agg::default()
-            }
-        }
-
         fn merge(&mut self, o: &Agg) -> Result<(), ReportError> {
             for (a, b) in self.buckets.iter_mut().zip(&o.buckets) {
                 *a = dadd(*a, *b)?;
@@ -2285,6 +2278,14 @@ pub(crate) mod engine {
         }
     }
 
+    /// Accumulate every row in two sequential passes: the items in storage order, then
+    /// the payments in storage order.
+    ///
+    /// Items are stored in load order (usually issue order), not by customer; walking
+    /// them customer by customer chases three pointers per item across the whole ledger
+    /// (item → its application list → application), each a cache miss at scale. In
+    /// storage order those reads stream, and the only random accesses are the additions
+    /// into the item's row, whose address is known up front from a customer → row table.
     pub(crate) fn run<'l>(
         ledger: &'l Ledger,
         config: &SummaryConfig,
@@ -2293,9 +2294,11 @@ pub(crate) mod engine {
     ) -> Result<Run<'l>, ReportError> {
         let plan = Plan::new(config)?;
         let nb = plan.edges.len() + 1;
+        let customers = ledger.customers();
         let mut index: HashMap<(Option<&'l str>, Currency), usize> = HashMap::new();
         let mut rows: Vec<RowAcc<'l>> = Vec::new();
-        for (cix, customer) in ledger.customers().iter().enumerate() {
+        let mut row_of_customer: Vec<usize> = Vec::with_capacity(customers.len());
+        for (cix, customer) in customers.iter().enumerate() {
             let (key, name) = key_of(ledger, cix, group_by);
             let currency = customer.currency;
             let r = *index.entry((key, currency)).or_insert_with(|| {
@@ -2304,29 +2307,113 @@ pub(crate) mod engine {
                     name,
                     currency,
                     customers: 0,
-                    agg: Agg::new(nb),
+                    agg: Agg::default(),
                     items: Vec::new(),
                     customers_open: Vec::new(),
                 });
                 rows.len() - 1
             });
-            let Some(row) = rows.get_mut(r) else {
+            row_of_customer.push(r);
+        }
+        // Buckets live in one flat array (row × bucket) so that a row's sums need no
+        // pointer of their own during the pass.
+        let mut buckets = vec![Decimal::ZERO; rows.len() * nb];
+        let mut touched = vec![false; customers.len()];
+        let mut open_items: Vec<(usize, usize, Decimal)> = Vec::new();
+        let mut customer_open = if want.pareto_customers {
+            vec![Decimal::ZERO; customers.len()]
+        } else {
+            Vec::new()
+        };
+        let oldest_month = plan.month_edges.last().copied().unwrap_or(plan.as_of);
+        for (ix, item) in ledger.items().iter().enumerate() {
+            if item.issue_date > plan.as_of {
+                continue;
+            }
+            let Some(cix) = ledger.customer_of_item(ix) else {
                 continue;
             };
-            let before = row.agg.total;
-            let sink = if want.pareto_items {
-                Some(&mut row.items)
-            } else {
-                None
+            let Some(r) = row_of_customer.get(cix).copied() else {
+                continue;
             };
-            if accumulate(ledger, cix, &plan, &mut row.agg, sink)? {
+            let (Some(row), Some(row_buckets)) =
+                (rows.get_mut(r), buckets.get_mut(r * nb..(r + 1) * nb))
+            else {
+                continue;
+            };
+            let mut c = Contribution::default();
+            accumulate_item(
+                ledger,
+                ix,
+                item,
+                &plan,
+                oldest_month,
+                &mut row.agg,
+                row_buckets,
+                &mut c,
+            )?;
+            if c.touched
+                && let Some(t) = touched.get_mut(cix)
+            {
+                *t = true;
+            }
+            if c.open > Decimal::ZERO {
+                if want.pareto_items {
+                    open_items.push((r, ix, c.open));
+                }
+                if let Some(slot) = customer_open.get_mut(cix) {
+                    add(slot, c.open)?;
+                }
+            }
+        }
+        let payments = ledger.payments();
+        let mut customer_of_payment = vec![usize::MAX; payments.len()];
+        for cix in 0..customers.len() {
+            for &pix in ledger.payments_of(cix) {
+                if let Some(slot) = customer_of_payment.get_mut(pix) {
+                    *slot = cix;
+                }
+            }
+        }
+        for (pix, payment) in payments.iter().enumerate() {
+            if payment.date > plan.as_of {
+                continue;
+            }
+            let Some(cix) = customer_of_payment.get(pix).copied() else {
+                continue;
+            };
+            let Some(row) = row_of_customer.get(cix).and_then(|r| rows.get_mut(*r)) else {
+                continue;
+            };
+            let unapplied = ledger.payment_unapplied(pix, plan.as_of).amount();
+            if unapplied > Decimal::ZERO {
+                add(&mut row.agg.credits, unapplied)?;
+                row.agg.credit_items += 1;
+                if let Some(t) = touched.get_mut(cix) {
+                    *t = true;
+                }
+            }
+        }
+        for (cix, t) in touched.iter().enumerate() {
+            if *t && let Some(row) = row_of_customer.get(cix).and_then(|r| rows.get_mut(*r)) {
                 row.customers += 1;
             }
-            if want.pareto_customers {
-                let open = dsub(row.agg.total, before)?;
-                if open > Decimal::ZERO {
-                    row.customers_open.push((cix, open));
-                }
+        }
+        for (r, row) in rows.iter_mut().enumerate() {
+            row.agg.buckets = buckets
+                .get(r * nb..(r + 1) * nb)
+                .map_or_else(|| vec![Decimal::ZERO; nb], <[Decimal]>::to_vec);
+        }
+        for (r, ix, open) in open_items {
+            if let Some(row) = rows.get_mut(r) {
+                row.items.push((ix, open));
+            }
+        }
+        for (cix, open) in customer_open.iter().enumerate() {
+            if *open > Decimal::ZERO
+                && let Some(row) = row_of_customer.get(cix).and_then(|r| rows.get_mut(*r))
+            {
+                row.customers_open.push((cix, *open));
             }
         }
         rows.retain(|r| r.customers > 0);
@@ -2339,123 +2426,112 @@ pub(crate) mod engine {
         })
     }
 
-    /// Add one customer's items and payments to `agg`; true when anything counted.
-    fn accumulate(
+    /// What one item contributed, beyond the row sums.
+    #[derive(Default)]
+    struct Contribution {
+        touched: bool,
+        open: Decimal,
+    }
+
+    /// Add one item to its row's sums.
+    #[allow(clippy::too_many_arguments)]
+    fn accumulate_item(
         ledger: &Ledger,
-        cix: usize,
+        ix: usize,
+        item: &crate::ledger::Item,
         plan: &Plan,
+        oldest_month: NaiveDate,
         agg: &mut Agg,
-        mut open_items: Option<&mut Vec<(usize, Decimal)>>,
-    ) -> Result<bool, ReportError> {
-        let items = ledger.items();
+        buckets: &mut [Decimal],
+        c: &mut Contribution,
+    ) -> Result<(), ReportError> {
         let as_of = plan.as_of;
-        let oldest_month = plan.month_edges.last().copied().unwrap_or(as_of);
-        let mut touched = false;
-        for &ix in ledger.items_of(cix) {
-            let Some(item) = items.get(ix) else {
-                continue;
-            };
-            if item.issue_date > as_of {
-                continue;
-            }
-            let mut settled = Decimal::ZERO;
-            let mut settled_begin = Decimal::ZERO;
-            let mut last: Option<NaiveDate> = None;
-            for a in ledger.applications_of_item(ix) {
-                if a.date <= as_of {
-                    settled = dadd(settled, a.amount.amount())?;
-                    if last.is_none_or(|l| a.date > l) {
-                        last = Some(a.date);
-                    }
-                    if a.date <= plan.cei_begin {
-                        settled_begin = dadd(settled_begin, a.amount.amount())?;
-                    }
+        let mut settled = Decimal::ZERO;
+        let mut settled_begin = Decimal::ZERO;
+        let mut last: Option<NaiveDate> = None;
+        for a in ledger.applications_of_item(ix) {
+            if a.date <= as_of {
+                settled = dadd(settled, a.amount.amount())?;
+                if last.is_none_or(|l| a.date > l) {
+                    last = Some(a.date);
+                }
+                if a.date <= plan.cei_begin {
+                    settled_begin = dadd(settled_begin, a.amount.amount())?;
                 }
             }
-            let amount = item.amount.amount();
-            let open = dsub(amount, settled)?;
-            if !item.kind.is_debit() {
-                if open > Decimal::ZERO {
-                    add(&mut agg.credits, open)?;
-                    agg.credit_items += 1;
-                    touched = true;
-                }
-                continue;
-            }
+        }
+        let amount = item.amount.amount();
+        let open = dsub(amount, settled)?;
+        if !item.kind.is_debit() {
             if open > Decimal::ZERO {
-                let overdue =
-                    i64::from(plan.as_of_day) - i64::from(item.due_date.num_days_from_ce());
-                let b = plan.edges.partition_point(|e| *e < overdue);
-                if let Some(slot) = agg.buckets.get_mut(b) {
-                    add(slot, open)?;
-                }
-                add(&mut agg.total, open)?;
-                agg.items += 1;
-                if overdue <= 0 {
-                    add(&mut agg.current, open)?;
-                }
-                if let Some(dispute) = &item.dispute
-                    && dispute.is_active(as_of)
-                {
-                    add(&mut agg.disputed, dispute.amount.amount().min(open))?;
-                }
-                if let Some(sink) = open_items.as_deref_mut() {
-                    sink.push((ix, open));
-                }
-                touched = true;
-            } else if let Some(last) = last
-                && last > plan.paid_start
-            {
-                let late = i64::from(last.num_days_from_ce())
-                    - i64::from(item.due_date.num_days_from_ce());
-                agg.paid_items += 1;
-                add(&mut agg.paid_amount, amount)?;
-                add(
-                    &mut agg.paid_weighted_days,
-                    dmul(amount, Decimal::from(late))?,
-                )?;
-                add(
-                    &mut agg.paid_weighted_score,
-                    dmul(amount, plan.score(late))?,
-                )?;
-                touched = true;
-            }
-            if item.issue_date > oldest_month {
-                let offset = plan.as_of_day - item.issue_date.num_days_from_ce();
-                if let Some(k) = usize::try_from(offset)
-                    .ok()
-                    .and_then(|o| plan.month_of_offset.get(o))
-                    && let Some(slot) = agg.months.get_mut(usize::from(*k))
-                {
-                    add(slot, amount)?;
-                }
-                touched = true;
-            }
-            if item.issue_date > plan.dso_start {
-                add(&mut agg.sales_window, amount)?;
-                touched = true;
-            }
-            if item.issue_date >= plan.cei_from {
-                add(&mut agg.cei_sales, amount)?;
-                touched = true;
-            } else {
-                // Issued on or before the day before the CEI period: part of the beginning AR.
-                let open_then = dsub(amount, settled_begin)?;
-                if open_then > Decimal::ZERO {
-                    add(&mut agg.begin_ar, open_then)?;
-                    touched = true;
-                }
-            }
-        }
-        for &pix in ledger.payments_of(cix) {
-            let unapplied = ledger.payment_unapplied(pix, as_of).amount();
-            if unapplied > Decimal::ZERO {
-                add(&mut agg.credits, unapplied)?;
+                add(&mut agg.credits, open)?;
                 agg.credit_items += 1;
-                touched = true;
+                c.touched = true;
+            }
+            return Ok(());
+        }
+        if open > Decimal::ZERO {
+            let overdue = i64::from(plan.as_of_day) - i64::from(item.due_date.num_days_from_ce());
+            let b = plan.edges.partition_point(|e| *e < overdue);
+            if let Some(slot) = buckets.get_mut(b) {
+                add(slot, open)?;
+            }
+            add(&mut agg.total, open)?;
+            agg.items += 1;
+            if overdue <= 0 {
+                add(&mut agg.current, open)?;
+            }
+            if let Some(dispute) = &item.dispute
+                && dispute.is_active(as_of)
+            {
+                add(&mut agg.disputed, dispute.amount.amount().min(open))?;
+            }
+            c.open = open;
+            c.touched = true;
+        } else if let Some(last) = last
+            && last > plan.paid_start
+        {
+            let late =
+                i64::from(last.num_days_from_ce()) - i64::from(item.due_date.num_days_from_ce());
+            agg.paid_items += 1;
+            add(&mut agg.paid_amount, amount)?;
+            add(
+                &mut agg.paid_weighted_days,
+                dmul(amount, Decimal::from(late))?,
+            )?;
+            add(
+                &mut agg.paid_weighted_score,
+                dmul(amount, plan.score(late))?,
+            )?;
+            c.touched = true;
+        }
+        if item.issue_date > oldest_month {
+            let offset = plan.as_of_day - item.issue_date.num_days_from_ce();
+            if let Some(k) = usize::try_from(offset)
+                .ok()
+                .and_then(|o| plan.month_of_offset.get(o))
+                && let Some(slot) = agg.months.get_mut(usize::from(*k))
+            {
+                add(slot, amount)?;
+            }
+            c.touched = true;
+        }
+        if item.issue_date > plan.dso_start {
+            add(&mut agg.sales_window, amount)?;
+            c.touched = true;
+        }
+        if item.issue_date >= plan.cei_from {
+            add(&mut agg.cei_sales, amount)?;
+            c.touched = true;
+        } else {
+            // Issued before the CEI period: part of the beginning AR if open then.
+            let open_then = dsub(amount, settled_begin)?;
+            if open_then > Decimal::ZERO {
+                add(&mut agg.begin_ar, open_then)?;
+                c.touched = true;
             }
         }
-        Ok(touched)
+        Ok(())
     }
 
     impl<'l> Run<'l> {

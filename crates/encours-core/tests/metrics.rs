@@ -1105,3 +1105,161 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------
+// Scale: 1 000 000 invoices over 100 000 customers (run in release, on demand)
+// ---------------------------------------------------------------------------------
+
+/// A deterministic ledger shaped like `shared/perf/gen_ledger.py` at its defaults:
+/// 100 000 customers (segments A/B/C 15/45/40 %, EUR 85 % / USD 10 % / GBP 5 %),
+/// 1 000 000 invoices issued over the 730 days ending at the as-of date, terms 30/45/60,
+/// ~10 % paid in two instalments, ~11 % left open, 2 % disputed; 5 % of customers have a
+/// parent.
+fn big_ledger(customers: usize, invoices: usize, as_of: NaiveDate) -> Ledger {
+    use encours_core::ledger::{Application, Dispute, MatchRule, Source};
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let segs = ["A", "B", "C"];
+    let mut cs = Vec::with_capacity(customers);
+    for i in 0..customers {
+        let r = next() % 100;
+        let cur = if r < 85 {
+            Currency::EUR
+        } else if r < 95 {
+            Currency::USD
+        } else {
+            Currency::GBP
+        };
+        let mut c = Customer::new(format!("C{i:06}"), format!("Customer {i}"), cur);
+        let s = next() % 100;
+        c.segment = Some(
+            segs[if s < 15 {
+                0
+            } else if s < 60 {
+                1
+            } else {
+                2
+            }]
+            .to_owned(),
+        );
+        if i > 10 && next() % 20 == 0 {
+            c.parent = Some(format!("C{:06}", next() as usize % (i / 2)));
+        }
+        cs.push(c);
+    }
+    let first = as_of - chrono::Days::new(729);
+    let mut items = Vec::with_capacity(invoices);
+    let mut pays = Vec::with_capacity(invoices + invoices / 10);
+    let mut apps = Vec::with_capacity(invoices + invoices / 10);
+    for i in 0..invoices {
+        let cix = next() as usize % customers;
+        let cur = cs[cix].currency;
+        let issue = first + chrono::Days::new(next() % 730);
+        let due = issue + chrono::Days::new([30, 45, 60][next() as usize % 3]);
+        let minor = 5_000 + (next() % 2_000_000) as i64 * ((next() % 3) as i64 + 1);
+        let id = format!("F{i:07}");
+        let mut it = Item::invoice(&id, &cs[cix].id, issue, due, Money::from_minor(minor, cur));
+        if next() % 50 == 0 {
+            it.dispute = Some(Dispute::new(Money::from_minor(minor / 2, cur), issue));
+        }
+        let delay = (next() % 70) as i64 - 10;
+        let pay = due
+            .checked_add_signed(chrono::TimeDelta::days(delay))
+            .unwrap()
+            .max(issue);
+        if next() % 9 != 0 && pay <= as_of {
+            let parts = if next() % 10 == 0 { 2 } else { 1 };
+            let mut left = minor;
+            for p in 0..parts {
+                let amount = if p + 1 == parts { left } else { minor / 2 };
+                left -= amount;
+                let date = pay + chrono::Days::new(p as u64 * 15);
+                if date > as_of {
+                    break;
+                }
+                let pid = format!("P{i:07}{p}");
+                pays.push(Payment::new(
+                    &pid,
+                    &cs[cix].id,
+                    date,
+                    Money::from_minor(amount, cur),
+                ));
+                apps.push(Application {
+                    source: Source::Payment(pid),
+                    item_id: id.clone(),
+                    date,
+                    amount: Money::from_minor(amount, cur),
+                    rule: MatchRule::Explicit,
+                });
+            }
+        }
+        items.push(it);
+    }
+    Ledger::new(cs, items, pays, apps).unwrap()
+}
+
+#[test]
+#[ignore = "scale measurement: cargo test --release -p encours-core --test metrics scale -- --ignored --nocapture"]
+fn scale_one_million_invoices() {
+    use std::time::Instant;
+    let as_of = d(2026, 11, 22);
+    let t = Instant::now();
+    let l = big_ledger(100_000, 1_000_000, as_of);
+    eprintln!(
+        "built ledger: {} customers, {} items, {} payments, {} applications in {:.2?}",
+        l.customers().len(),
+        l.items().len(),
+        l.payments().len(),
+        l.applications().len(),
+        t.elapsed()
+    );
+    let config = SummaryConfig::new(as_of);
+    for g in [
+        GroupBy::Customer,
+        GroupBy::Segment,
+        GroupBy::Group,
+        GroupBy::Portfolio,
+    ] {
+        let mut best = std::time::Duration::MAX;
+        let mut rows = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let s = portfolio_summary(&l, &config, g).unwrap();
+            best = best.min(t.elapsed());
+            rows = s.rows.len();
+        }
+        eprintln!("portfolio_summary {g:?}: {rows} rows, best of 3 {best:.2?}");
+    }
+    let t = Instant::now();
+    let a = aging(&l, as_of, &AgingBuckets::standard(), GroupBy::Customer).unwrap();
+    eprintln!(
+        "aging Customer: {} rows in {:.2?}",
+        a.rows.len(),
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let c = dso_count_back(&l, as_of, GroupBy::Customer).unwrap();
+    eprintln!(
+        "dso_count_back Customer: {} rows in {:.2?}",
+        c.len(),
+        t.elapsed()
+    );
+    let s = portfolio_summary(&l, &config, GroupBy::Portfolio).unwrap();
+    let eur = &s.portfolio[0].figures;
+    eprintln!(
+        "EUR portfolio: open {} in {} items, DSO {:?}, count-back {:?}, ADBT {:?}, index {:?}, pareto {} of {}",
+        eur.aging.total,
+        eur.aging.items,
+        eur.dso.dso,
+        eur.count_back.dso,
+        eur.payment.days_beyond_terms,
+        eur.payment.payment_index,
+        s.pareto_items[0].figures.count,
+        s.pareto_items[0].figures.total_count
+    );
+}
