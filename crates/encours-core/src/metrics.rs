@@ -104,18 +104,22 @@ fn overflow(operation: &'static str) -> ReportError {
     ReportError::Money(MoneyError::Overflow { operation })
 }
 
+#[inline]
 fn dadd(a: Decimal, b: Decimal) -> Result<Decimal, ReportError> {
     a.checked_add(b).ok_or_else(|| overflow("add"))
 }
 
+#[inline]
 fn dsub(a: Decimal, b: Decimal) -> Result<Decimal, ReportError> {
     a.checked_sub(b).ok_or_else(|| overflow("subtract"))
 }
 
+#[inline]
 fn dmul(a: Decimal, b: Decimal) -> Result<Decimal, ReportError> {
     a.checked_mul(b).ok_or_else(|| overflow("multiply"))
 }
 
+#[inline]
 fn ddiv(a: Decimal, b: Decimal) -> Result<Decimal, ReportError> {
     a.checked_div(b).ok_or_else(|| overflow("divide"))
 }
@@ -2257,6 +2261,7 @@ pub(crate) mod engine {
         pub rows: Vec<RowAcc<'l>>,
     }
 
+    #[inline]
     fn add(slot: &mut Decimal, v: Decimal) -> Result<(), ReportError> {
         *slot = dadd(*slot, v)?;
         Ok(())
@@ -2295,13 +2300,16 @@ pub(crate) mod engine {
         let plan = Plan::new(config)?;
         let nb = plan.edges.len() + 1;
         let customers = ledger.customers();
-        let mut index: HashMap<(Option<&'l str>, Currency), usize> = HashMap::new();
+        // Rows are found by a cheap key: the customer itself, the group root's position,
+        // or (for the few segment and portfolio rows) the segment name.
+        let mut by_index: HashMap<(usize, Currency), usize> = HashMap::new();
+        let mut by_name: HashMap<(Option<&'l str>, Currency), usize> = HashMap::new();
         let mut rows: Vec<RowAcc<'l>> = Vec::new();
         let mut row_of_customer: Vec<usize> = Vec::with_capacity(customers.len());
         for (cix, customer) in customers.iter().enumerate() {
             let (key, name) = key_of(ledger, cix, group_by);
             let currency = customer.currency;
-            let r = *index.entry((key, currency)).or_insert_with(|| {
+            let mut new_row = || {
                 rows.push(RowAcc {
                     key,
                     name,
@@ -2312,7 +2320,16 @@ pub(crate) mod engine {
                     customers_open: Vec::new(),
                 });
                 rows.len() - 1
-            });
+            };
+            let r = match group_by {
+                GroupBy::Customer => new_row(),
+                GroupBy::Group => *by_index
+                    .entry((ledger.group_root(cix), currency))
+                    .or_insert_with(new_row),
+                GroupBy::Segment | GroupBy::Portfolio => {
+                    *by_name.entry((key, currency)).or_insert_with(new_row)
+                }
+            };
             row_of_customer.push(r);
         }
         // Buckets live in one flat array (row × bucket) so that a row's sums need no
@@ -2416,8 +2433,19 @@ pub(crate) mod engine {
                 row.customers_open.push((cix, *open));
             }
         }
-        rows.retain(|r| r.customers > 0);
-        rows.sort_by(|a, b| (a.key, a.currency).cmp(&(b.key, b.currency)));
+        // Sort positions, not the rows: a row's sums are a few hundred bytes.
+        let mut order: Vec<usize> = (0..rows.len())
+            .filter(|r| rows.get(*r).is_some_and(|row| row.customers > 0))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            let key = |r: &usize| rows.get(*r).map(|row| (row.key, row.currency));
+            key(a).cmp(&key(b))
+        });
+        let mut slots: Vec<Option<RowAcc<'l>>> = rows.into_iter().map(Some).collect();
+        let rows = order
+            .into_iter()
+            .filter_map(|r| slots.get_mut(r).and_then(Option::take))
+            .collect();
         Ok(Run {
             ledger,
             plan,
