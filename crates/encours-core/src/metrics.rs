@@ -2470,10 +2470,12 @@ pub(crate) mod engine {
             key(a).cmp(&key(b))
         });
         let mut slots: Vec<Option<RowAcc<'l>>> = rows.into_iter().map(Some).collect();
-        let rows = order
-            .into_iter()
-            .filter_map(|r| slots.get_mut(r).and_then(Option::take))
-            .collect();
+        let mut rows = Vec::with_capacity(order.len());
+        for r in order {
+            if let Some(row) = slots.get_mut(r).and_then(Option::take) {
+                rows.push(row);
+            }
+        }
         Ok(Run {
             ledger,
             plan,
@@ -2592,27 +2594,35 @@ pub(crate) mod engine {
     impl<'l> Run<'l> {
         /// The rows merged per currency (key `None`), with their Pareto entries.
         pub(crate) fn portfolio(&self) -> Result<Vec<RowAcc<'l>>, ReportError> {
-            let mut out: Vec<RowAcc<'l>> = Vec::new();
-            for r in &self.rows {
-                match out.iter_mut().find(|o| o.currency == r.currency) {
-                    Some(o) => {
-                        o.agg.merge(&r.agg)?;
-                        o.customers = o.customers.saturating_add(r.customers);
-                        o.items.extend_from_slice(&r.items);
-                        o.customers_open.extend_from_slice(&r.customers_open);
+            let mut currencies: Vec<Currency> = self.rows.iter().map(|r| r.currency).collect();
+            currencies.sort_unstable();
+            currencies.dedup();
+            let mut out = Vec::with_capacity(currencies.len());
+            for currency in currencies {
+                let same = || self.rows.iter().filter(move |r| r.currency == currency);
+                let mut merged = RowAcc {
+                    key: None,
+                    name: None,
+                    currency,
+                    customers: 0,
+                    agg: Agg::default(),
+                    items: Vec::with_capacity(same().map(|r| r.items.len()).sum()),
+                    customers_open: Vec::with_capacity(
+                        same().map(|r| r.customers_open.len()).sum(),
+                    ),
+                };
+                for r in same() {
+                    if merged.customers == 0 {
+                        merged.agg = r.agg.clone();
+                    } else {
+                        merged.agg.merge(&r.agg)?;
                     }
-                    None => out.push(RowAcc {
-                        key: None,
-                        name: None,
-                        currency: r.currency,
-                        customers: r.customers,
-                        agg: r.agg.clone(),
-                        items: r.items.clone(),
-                        customers_open: r.customers_open.clone(),
-                    }),
+                    merged.customers = merged.customers.saturating_add(r.customers);
+                    merged.items.extend_from_slice(&r.items);
+                    merged.customers_open.extend_from_slice(&r.customers_open);
                 }
+                out.push(merged);
             }
-            out.sort_by_key(|r| r.currency);
             Ok(out)
         }
 
@@ -2624,29 +2634,27 @@ pub(crate) mod engine {
         ) -> Result<Vec<(&'l str, Decimal)>, ReportError> {
             let ledger = self.ledger;
             let units = r.currency.minor_units();
+            let mut out = Vec::new();
             match unit {
-                ParetoUnit::Items => r
-                    .items
-                    .iter()
-                    .filter_map(|(ix, open)| {
-                        ledger
-                            .items()
-                            .get(*ix)
-                            .map(|i| Ok((i.id.as_str(), to_decimal(*open, units)?)))
-                    })
-                    .collect(),
+                ParetoUnit::Items => {
+                    out.reserve_exact(r.items.len());
+                    for (ix, open) in &r.items {
+                        if let Some(item) = ledger.items().get(*ix) {
+                            out.push((item.id.as_str(), to_decimal(*open, units)?));
+                        }
+                    }
+                }
                 // Each customer feeds exactly one row, so merged rows hold no repeats.
-                ParetoUnit::Customers => r
-                    .customers_open
-                    .iter()
-                    .filter_map(|(cix, open)| {
-                        ledger
-                            .customers()
-                            .get(*cix)
-                            .map(|c| Ok((c.id.as_str(), to_decimal(*open, units)?)))
-                    })
-                    .collect(),
+                ParetoUnit::Customers => {
+                    out.reserve_exact(r.customers_open.len());
+                    for (cix, open) in &r.customers_open {
+                        if let Some(c) = ledger.customers().get(*cix) {
+                            out.push((c.id.as_str(), to_decimal(*open, units)?));
+                        }
+                    }
+                }
             }
+            Ok(out)
         }
 
         pub(crate) fn row<T>(

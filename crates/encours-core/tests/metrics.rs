@@ -1242,7 +1242,9 @@ fn scale_one_million_invoices() {
             best_cpu = best_cpu.min(thread_cpu() - c);
             rows = s.rows.len();
         }
-        eprintln!("portfolio_summary {g:?}: {rows} rows, best of 5: wall {best:.2?}, cpu {best_cpu:.2?}");
+        eprintln!(
+            "portfolio_summary {g:?}: {rows} rows, best of 5: wall {best:.2?}, cpu {best_cpu:.2?}"
+        );
     }
     let t = Instant::now();
     let a = aging(&l, as_of, &AgingBuckets::standard(), GroupBy::Customer).unwrap();
