@@ -1774,6 +1774,19 @@ impl SummaryConfig {
     ///
     /// # Errors
     /// [`ReportError::DateOutOfRange`] when `as_of − 1 month` is not a date.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::metrics::SummaryConfig;
+    /// use chrono::NaiveDate;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// // 31 March − 1 month = 29 February (month ends clamp), + 1 day.
+    /// assert_eq!(SummaryConfig::new(d(3, 31)).cei_start()?, d(3, 1));
+    /// let mut c = SummaryConfig::new(d(3, 31));
+    /// c.cei_from = Some(d(1, 1));
+    /// assert_eq!(c.cei_start()?, d(1, 1));
+    /// # Ok::<(), encours_core::metrics::ReportError>(())
+    /// ```
     pub fn cei_start(&self) -> Result<NaiveDate, ReportError> {
         match self.cei_from {
             Some(from) => Ok(from),
@@ -2332,7 +2345,10 @@ pub(crate) mod engine {
         // or (for the few segment and portfolio rows) the segment name.
         let mut by_index: HashMap<(usize, Currency), usize> = HashMap::new();
         let mut by_name: HashMap<(Option<&'l str>, Currency), usize> = HashMap::new();
-        let mut rows: Vec<RowAcc<'l>> = Vec::new();
+        let mut rows: Vec<RowAcc<'l>> = Vec::with_capacity(match group_by {
+            GroupBy::Customer => customers.len(),
+            _ => 16,
+        });
         let mut row_of_customer: Vec<usize> = Vec::with_capacity(customers.len());
         for (cix, customer) in customers.iter().enumerate() {
             let (key, name) = key_of(ledger, cix, group_by);
