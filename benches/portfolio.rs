@@ -6,15 +6,22 @@
 //! ```
 //!
 //! Timed: generating a tenth of the ledger, building (validating and indexing) the
-//! ledger from its records, the as-of open-amount pass over every invoice.
+//! ledger from its records, the as-of open-amount pass over every invoice, the aging
+//! by customer, and the portfolio summary the `encours report` command shows (aging,
+//! DSO simple and count-back, best possible DSO, ADD, CEI, days beyond terms, payment
+//! index and Pareto sets, by customer and for the portfolio, in one pass), with and
+//! without conversion into one currency.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
+use encours::aging::{AgingBuckets, GroupBy, aging};
 use encours::ledger::{ItemKind, Ledger, LedgerData};
-use encours::money::MultiCurrency;
+use encours::metrics::{SummaryConfig, portfolio_summary};
+use encours::money::{Currency, FxRates, MultiCurrency, RoundingMode};
 use encours_sample::{SampleConfig, generate};
+use rust_decimal::Decimal;
 
 fn big() -> (SampleConfig, Ledger) {
     let config = SampleConfig::default();
@@ -85,6 +92,40 @@ fn benches(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(3));
     g.bench_function("open_amount_pass", |b| {
         b.iter(|| open_pass(black_box(&ledger), config.as_of))
+    });
+    let buckets = AgingBuckets::standard();
+    g.bench_function("aging_by_customer", |b| {
+        b.iter(|| {
+            aging(
+                black_box(&ledger),
+                config.as_of,
+                &buckets,
+                GroupBy::Customer,
+            )
+            .expect("ages")
+        })
+    });
+    let summary_config = SummaryConfig::new(config.as_of);
+    g.measurement_time(Duration::from_secs(6));
+    g.bench_function("portfolio_summary_by_customer", |b| {
+        b.iter(|| {
+            portfolio_summary(black_box(&ledger), &summary_config, GroupBy::Customer)
+                .expect("summarises")
+        })
+    });
+    // Rates as the report's --fx would give them (ECB reference rates, late 2026 are
+    // not known: these are round illustrative figures).
+    let mut fx = FxRates::new();
+    fx.insert(Currency::USD, Currency::EUR, Decimal::new(86, 2))
+        .expect("positive");
+    fx.insert(Currency::GBP, Currency::EUR, Decimal::new(114, 2))
+        .expect("positive");
+    g.bench_function("portfolio_summary_in_eur", |b| {
+        b.iter(|| {
+            portfolio_summary(black_box(&ledger), &summary_config, GroupBy::Customer)
+                .and_then(|s| s.converted(&fx, Currency::EUR, RoundingMode::HalfUp))
+                .expect("summarises")
+        })
     });
     g.finish();
 }

@@ -121,7 +121,11 @@ fn kind_name(a: &encours_core::dunning::Action) -> String {
 /// The plan as text: actions by step and channel, the first actions with their
 /// reasons, what was left out and why.
 pub fn render(plan: &DunningPlan, detail: usize, out: &mut String) {
-    let title = format!("Dunning plan for {} ({})", plan.as_of, plan.as_of.format("%A"));
+    let title = format!(
+        "Dunning plan for {} ({})",
+        plan.as_of,
+        plan.as_of.format("%A")
+    );
     let _ = writeln!(out, "{title}\n{}", "=".repeat(title.chars().count()));
     let items: usize = plan.actions.iter().map(|a| a.items.len()).sum();
     let _ = writeln!(

@@ -131,8 +131,11 @@ pub fn load(source: &LedgerSource) -> Result<Loaded, CliError> {
 
 /// An error of the engine, with the command-line remedy when there is one.
 pub fn core_error(e: impl Into<encours_core::Error>) -> CliError {
+    use encours_core::metrics::ReportError;
+    use encours_core::money::MoneyError;
     match e.into() {
-        encours_core::Error::Money(encours_core::money::MoneyError::MissingRate { from, to }) => {
+        encours_core::Error::Money(MoneyError::MissingRate { from, to })
+        | encours_core::Error::Report(ReportError::Money(MoneyError::MissingRate { from, to })) => {
             CliError::MissingRate { from, to }
         }
         other => CliError::Core(other),

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use encours_core::money::{Currency, Money, MultiCurrency};
+use encours_core::metrics::{MetricValue, Row, Summary};
+use encours_core::money::Money;
 use rust_decimal::Decimal;
 
 use crate::input::AsOfOrigin;
@@ -105,18 +106,30 @@ pub fn amount(m: &Money) -> String {
     group_thousands(a)
 }
 
-fn count(n: usize) -> String {
-    group_thousands(Decimal::from(n))
+fn count(n: impl Into<Decimal>) -> String {
+    group_thousands(n.into())
 }
 
-fn currencies(sets: &[&MultiCurrency]) -> Vec<Currency> {
-    let mut all: Vec<Currency> = sets
-        .iter()
-        .flat_map(|m| m.iter().map(|x| x.currency()))
-        .collect();
-    all.sort();
-    all.dedup();
-    all
+/// A metric's value, or `n/a` (the JSON form says why).
+fn metric(m: &MetricValue) -> String {
+    match m.value() {
+        Some(v) => group_thousands(v),
+        None => "n/a".to_owned(),
+    }
+}
+
+/// A fraction of 1 as a percentage with one decimal: `0.8012` → `80.1 %`.
+fn percent(share: Decimal) -> String {
+    let p = (share * Decimal::ONE_HUNDRED).round_dp(1);
+    format!("{p:.1} %")
+}
+
+fn row_label(row: &Row<Summary>, in_base: bool) -> String {
+    if in_base {
+        format!("all in {}", row.currency)
+    } else {
+        row.currency.code().to_owned()
+    }
 }
 
 pub fn render(r: &Report) -> String {
@@ -130,7 +143,44 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "encours: portfolio summary as of {}{origin}", r.as_of);
     let _ = writeln!(out, "ledger: {}", r.source);
     out.push('\n');
+    overview(r, &mut out);
+    let rows: Vec<(&Row<Summary>, bool)> = r
+        .portfolio
+        .iter()
+        .map(|row| (row, false))
+        .chain(r.in_base.iter().map(|b| (&b.portfolio, true)))
+        .collect();
+    if rows.is_empty() {
+        let _ = writeln!(out, "Nothing open, no sales, nothing paid in the periods.");
+        return out;
+    }
+    balances(&rows, &mut out);
+    aging(r, &rows, &mut out);
+    metrics(r, &rows, &mut out);
+    top_overdue(r, &mut out);
+    pareto(r, &mut out);
+    if let Some(b) = &r.in_base {
+        let rates: Vec<String> = b
+            .conversion
+            .rates
+            .iter()
+            .map(|x| format!("1 {} = {} {}", x.from, x.rate, x.to))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Converted into {} at {} (rounded half up to the cent).",
+            b.conversion.base,
+            if rates.is_empty() {
+                "no rate (one currency)".to_owned()
+            } else {
+                rates.join(", ")
+            }
+        );
+    }
+    out
+}
 
+fn overview(r: &Report, out: &mut String) {
     let o = &r.overview;
     let _ = writeln!(out, "Ledger");
     let mut t = Table::new(&["", "", ""], &[Align::Left, Align::Right, Align::Left]);
@@ -138,8 +188,7 @@ pub fn render(r: &Report) -> String {
         "customers".into(),
         count(o.customers),
         format!(
-            "{} with open items, {} blocked for dunning, {} in groups",
-            count(o.customers_with_open_items),
+            "{} blocked for dunning, {} in groups",
             count(o.customers_blocked),
             count(o.customers_in_groups)
         ),
@@ -148,63 +197,254 @@ pub fn render(r: &Report) -> String {
         "invoices".into(),
         count(o.invoices),
         format!(
-            "{} debit notes, {} credit notes",
-            count(o.debit_notes),
-            count(o.credit_notes)
+            "{} credit notes, {} debit notes",
+            count(o.credit_notes),
+            count(o.debit_notes)
         ),
     ]);
-    t.row(vec![
-        "open debits".into(),
-        count(o.open_debits),
-        format!(
-            "{} overdue, {} disputed",
-            count(o.overdue_debits),
-            count(o.disputed_open_debits)
-        ),
-    ]);
-    t.row(vec![
-        "payments".into(),
-        count(o.payments),
-        format!("{} with unapplied cash", count(o.unapplied_payments)),
-    ]);
-    render_bare(&t, &mut out);
+    t.row(vec!["payments".into(), count(o.payments), String::new()]);
+    render_bare(&t, out);
     out.push('\n');
+}
 
+fn balances(rows: &[(&Row<Summary>, bool)], out: &mut String) {
     let _ = writeln!(out, "Open amounts");
     let mut t = Table::new(
-        &["currency", "open debits", "overdue", "credits", "net"],
+        &[
+            "currency",
+            "open items",
+            "open debits",
+            "disputed",
+            "credits",
+            "net",
+        ],
         &[
             Align::Left,
             Align::Right,
             Align::Right,
             Align::Right,
             Align::Right,
+            Align::Right,
         ],
     );
-    for c in currencies(&[&o.open, &o.credits]) {
-        let open = o.open.get(c);
-        let credits = o.credits.get(c);
-        let net = open.checked_sub(&credits).unwrap_or(open);
+    for (row, in_base) in rows {
+        let a = &row.figures.aging;
         t.row(vec![
-            c.code().to_owned(),
-            amount(&open),
-            amount(&o.overdue.get(c)),
-            amount(&credits),
-            amount(&net),
+            row_label(row, *in_base),
+            count(a.items),
+            amount(&a.total),
+            amount(&a.disputed),
+            amount(&a.credits),
+            amount(&a.net),
         ]);
     }
-    if let Some(b) = &r.in_base {
-        let net = b.open.checked_sub(&b.credits).unwrap_or(b.open);
+    t.render(2, out);
+    let _ = writeln!(
+        out,
+        "  (credits: open credit notes and unapplied cash; net = open debits - credits)"
+    );
+    out.push('\n');
+}
+
+fn aging(r: &Report, rows: &[(&Row<Summary>, bool)], out: &mut String) {
+    let _ = writeln!(out, "Aging of open debits, by days overdue");
+    let mut header: Vec<&str> = vec!["currency"];
+    header.extend(r.labels.iter().map(|l| {
+        if l == "not_due" {
+            "not due"
+        } else {
+            l.as_str()
+        }
+    }));
+    header.push("total");
+    let mut align = vec![Align::Left];
+    align.resize(header.len(), Align::Right);
+    let mut t = Table::new(&header, &align);
+    for (row, in_base) in rows {
+        let a = &row.figures.aging;
+        let mut cells = vec![row_label(row, *in_base)];
+        cells.extend(a.buckets.iter().map(amount));
+        cells.push(amount(&a.total));
+        t.row(cells);
+    }
+    t.render(2, out);
+    out.push('\n');
+}
+
+fn metrics(r: &Report, rows: &[(&Row<Summary>, bool)], out: &mut String) {
+    let _ = writeln!(out, "Collection metrics");
+    let mut t = Table::new(
+        &[
+            "currency",
+            "DSO",
+            "count-back DSO",
+            "best possible DSO",
+            "ADD",
+            "CEI %",
+            "days beyond terms",
+            "payment index",
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+    );
+    for (row, in_base) in rows {
+        let f = &row.figures;
         t.row(vec![
-            format!("all in {}", b.currency),
-            amount(&b.open),
-            amount(&b.overdue),
-            amount(&b.credits),
-            amount(&net),
+            row_label(row, *in_base),
+            metric(&f.dso.dso),
+            format!(
+                "{}{}",
+                metric(&f.count_back.dso),
+                if f.count_back.capped { " (capped)" } else { "" }
+            ),
+            metric(&f.dso.best_possible_dso),
+            metric(&f.dso.average_days_delinquent),
+            metric(&f.cei.cei),
+            metric(&f.payment.days_beyond_terms),
+            metric(&f.payment.payment_index),
         ]);
     }
-    t.render(2, &mut out);
-    out
+    t.render(2, out);
+    let cei = rows.first().map(|(row, _)| &row.figures.cei);
+    let _ = writeln!(
+        out,
+        "  DSO, best possible DSO and average days delinquent (ADD) over the last {} days; \
+         count-back DSO over 12 months;",
+        r.config.dso_days
+    );
+    if let Some(cei) = cei {
+        let _ = writeln!(
+            out,
+            "  CEI (collection effectiveness index) from {} to {};",
+            cei.from, cei.to
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  days beyond terms and payment index (80 = pays on time) amount-weighted over the \
+         items paid in the last {} days.",
+        r.config.payment_window_days
+    );
+    out.push('\n');
+}
+
+fn top_overdue(r: &Report, out: &mut String) {
+    for list in &r.top_overdue {
+        let _ = writeln!(
+            out,
+            "Top {} overdue customers in {} ({} customers have overdue debits)",
+            list.customers.len(),
+            list.currency,
+            count(list.customers_overdue)
+        );
+        let mut t = Table::new(
+            &[
+                "#",
+                "customer",
+                "name",
+                "overdue",
+                "over 90 days",
+                "disputed",
+                "open debits",
+                "days beyond terms",
+                "payment index",
+            ],
+            &[
+                Align::Right,
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+            ],
+        );
+        for c in &list.customers {
+            let f = &c.row.figures;
+            // Buckets past 90 days: the last two of the standard edges.
+            let over_90 = over_days(r, &f.aging.buckets, 90);
+            t.row(vec![
+                c.rank.to_string(),
+                c.row.key.clone().unwrap_or_default(),
+                c.row.name.clone().unwrap_or_default(),
+                amount(&c.overdue),
+                over_90.map_or_else(|| "n/a".into(), |m| amount(&m)),
+                amount(&f.aging.disputed),
+                amount(&f.aging.total),
+                metric(&f.payment.days_beyond_terms),
+                metric(&f.payment.payment_index),
+            ]);
+        }
+        t.render(2, out);
+        out.push('\n');
+    }
+}
+
+/// The buckets starting after `days` overdue, summed; `None` when no bucket edge is
+/// at `days`.
+fn over_days(r: &Report, buckets: &[Money], days: i64) -> Option<Money> {
+    let edges = r.config.buckets.edges();
+    let first = edges.iter().position(|e| *e == days)? + 1;
+    let currency = buckets.first()?.currency();
+    buckets
+        .iter()
+        .skip(first)
+        .try_fold(Money::zero(currency), |acc, m| acc.checked_add(m).ok())
+}
+
+fn pareto(r: &Report, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "Pareto: the fewest customers and items holding {} of the open debits",
+        percent(r.config.pareto_share)
+    );
+    let mut t = Table::new(
+        &[
+            "currency",
+            "customers",
+            "% of customers",
+            "% held",
+            "items",
+            "% of items",
+            "% held",
+            "open debits",
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+    );
+    for (c, i) in r.pareto_customers.iter().zip(&r.pareto_items) {
+        let (c, i) = (&c.figures, &i.figures);
+        t.row(vec![
+            c.total_amount.currency().code().to_owned(),
+            format!("{} of {}", count(c.count), count(c.total_count)),
+            percent(c.count_share),
+            percent(c.amount_share),
+            format!("{} of {}", count(i.count), count(i.total_count)),
+            percent(i.count_share),
+            percent(i.amount_share),
+            amount(&c.total_amount),
+        ]);
+    }
+    t.render(2, out);
+    out.push('\n');
 }
 
 /// A key/value table without header or rule.
@@ -220,6 +460,7 @@ fn render_bare(t: &Table, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encours_core::money::Currency;
 
     #[test]
     fn thousands_are_grouped() {

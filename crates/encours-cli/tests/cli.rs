@@ -33,14 +33,57 @@ fn report_on_the_sample() {
         "encours: portfolio summary as of 2026-11-22 (the sample's extraction date)\n"
     ));
     assert!(text.contains("ledger: built-in sample (seed 42, 300 customers, 6000 invoices)"));
-    assert!(text.contains("\n  customers      300  "), "{text}");
-    assert!(text.contains("\n  invoices     6,000  "), "{text}");
-    for currency in ["EUR", "USD", "GBP"] {
-        assert!(
-            text.contains(&format!("\n  {currency} ")),
-            "{currency} row in {text}"
-        );
+    assert!(text.contains("\n  customers    300  "), "{text}");
+    assert!(text.contains("\n  invoices   6,000  "), "{text}");
+    for section in [
+        "\nOpen amounts\n",
+        "\nAging of open debits, by days overdue\n  currency       not due        1-30      31-60      61-90     91-180        >180         total\n",
+        "\nCollection metrics\n  currency    DSO  count-back DSO  best possible DSO    ADD  CEI %  days beyond terms  payment index\n",
+        "\nTop 10 overdue customers in EUR (",
+        "\nTop 10 overdue customers in USD (",
+        "\nPareto: the fewest customers and items holding 80.0 % of the open debits\n",
+    ] {
+        assert!(text.contains(section), "{section} in {text}");
     }
+    // Each section has a row per currency.
+    assert_eq!(text.matches("\n  EUR ").count(), 4, "{text}");
+}
+
+#[test]
+fn text_and_json_agree() {
+    let text = stdout(&encours(&["report", "--sample"]));
+    let json: serde_json::Value =
+        serde_json::from_slice(&encours(&["report", "--sample", "--json"]).stdout).unwrap();
+    let eur = json["portfolio"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["currency"] == "EUR")
+        .unwrap();
+    let dso = eur["figures"]["dso"]["dso"]["value"].as_str().unwrap();
+    let first = &json["top_overdue"][0]["customers"][0];
+    assert_eq!(first["rank"], 1);
+    let id = first["row"]["key"].as_str().unwrap();
+    // The top customer's line carries its id and the DSO appears in the metrics row.
+    assert!(text.contains(&format!("   1  {id}  ")), "{id} in {text}");
+    let metrics_row = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Collection metrics"))
+        .find(|l| l.starts_with("  EUR "))
+        .unwrap();
+    assert!(
+        metrics_row.contains(&format!(" {dso} ")),
+        "{dso} in {metrics_row}"
+    );
+    // Ranked by overdue amount, largest first.
+    let overdue: Vec<f64> = json["top_overdue"][0]["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["overdue"]["amount"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(overdue.len(), 10);
+    assert!(overdue.windows(2).all(|w| w[0] >= w[1]), "{overdue:?}");
 }
 
 #[test]
@@ -52,8 +95,19 @@ fn json_report_is_the_same_figures() {
     assert_eq!(v["as_of_origin"], "sample_date");
     assert_eq!(v["overview"]["customers"], 300);
     assert_eq!(v["overview"]["invoices"], 6000);
-    // Amounts are strings, per currency.
-    assert!(v["overview"]["open"]["EUR"].is_string());
+    assert_eq!(
+        v["labels"],
+        serde_json::json!(["not_due", "1-30", "31-60", "61-90", "91-180", ">180"])
+    );
+    let currencies: Vec<&str> = v["portfolio"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["currency"].as_str().unwrap())
+        .collect();
+    assert_eq!(currencies, ["EUR", "GBP", "USD"]);
+    // Amounts are strings.
+    assert!(v["portfolio"][0]["figures"]["aging"]["total"]["amount"].is_string());
     assert!(v.get("in_base").is_none());
 }
 
@@ -131,8 +185,12 @@ fn conversion_into_a_base_currency() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["in_base"]["currency"], "EUR");
-    assert_eq!(v["in_base"]["open"]["currency"], "EUR");
+    assert_eq!(v["in_base"]["conversion"]["base"], "EUR");
+    assert_eq!(v["in_base"]["portfolio"]["currency"], "EUR");
+    // One ranking and one Pareto set, in EUR.
+    assert_eq!(v["top_overdue"].as_array().unwrap().len(), 1);
+    assert_eq!(v["top_overdue"][0]["currency"], "EUR");
+    assert_eq!(v["pareto_customers"].as_array().unwrap().len(), 1);
     let text = stdout(&encours(&[
         "report",
         "--sample",
@@ -143,7 +201,8 @@ fn conversion_into_a_base_currency() {
         "--fx",
         "GBP:EUR=1.14",
     ]));
-    assert!(text.contains("\n  all in EUR "), "{text}");
+    assert_eq!(text.matches("\n  all in EUR ").count(), 3, "{text}");
+    assert!(text.contains("Converted into EUR at 1 GBP = 1.14 EUR, 1 USD = 0.86 EUR"));
 }
 
 #[test]

@@ -170,7 +170,7 @@ const PARENT_RATE: f64 = 0.08;
 /// The first customers (one in forty) head the groups; they have no parent, so
 /// parent links are acyclic by construction.
 const GROUP_HEADS_PER: usize = 40;
-const DUNNING_BLOCK_RATE: f64 = 0.01;
+const DUNNING_BLOCK_RATE: f64 = 0.02;
 const CREDIT_LIMIT_RATE: f64 = 0.8;
 /// French customers on 45 days: the share with "45 jours fin de mois".
 const END_OF_MONTH_RATE: f64 = 0.5;

@@ -208,7 +208,7 @@ fn customers_have_the_configured_mix() {
     let parents = count(&|c| c.parent.is_some());
     assert_near("with a parent", share(parents, n), 0.08 * 0.975, 0.015);
     let blocked = count(&|c| c.dunning_block.is_some());
-    assert!((15..=70).contains(&blocked), "{blocked} blocked");
+    assert!((45..=120).contains(&blocked), "{blocked} blocked");
     let limits = count(&|c| c.credit_limit.is_some());
     assert_near("credit limits", share(limits, n), 0.8, 0.03);
     let names: BTreeSet<&str> = ledger.customers().iter().map(|c| c.name.as_str()).collect();
