@@ -74,6 +74,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Whether this is the built-in sample.
+    pub fn is_sample(&self) -> bool {
+        matches!(self.source, LedgerSource::Sample)
+    }
+
     /// The as-of date when none is given: the sample's date, or the latest date of the
     /// ledger (a file is an extraction: nothing in it happened after it was taken).
     pub fn default_as_of(&self) -> (NaiveDate, AsOfOrigin) {

@@ -264,3 +264,31 @@ fn errors_name_the_argument_or_file() {
         "{err}"
     );
 }
+
+#[test]
+fn the_demo_dunning_plan_is_for_the_sample_only() {
+    let text = stdout(&encours(&["report", "--sample"]));
+    assert!(
+        text.contains("\nDunning plan for 2026-11-22 (Sunday)\n"),
+        "{text}"
+    );
+    let path = temp("no-dunning.json");
+    let o = encours(&[
+        "sample",
+        "--customers",
+        "10",
+        "--invoices",
+        "100",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = encours(&["report", "--ledger", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("\nAging of open debits, by days overdue\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Dunning plan"), "{text}");
+}
