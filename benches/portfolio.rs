@@ -113,8 +113,8 @@ fn benches(c: &mut Criterion) {
                 .expect("summarises")
         })
     });
-    // Rates as the report's --fx would give them (ECB reference rates, late 2026 are
-    // not known: these are round illustrative figures).
+    // Rates as the report's --fx would give them; round illustrative figures, not
+    // quotes: conversion costs the same whatever the rate.
     let mut fx = FxRates::new();
     fx.insert(Currency::USD, Currency::EUR, Decimal::new(86, 2))
         .expect("positive");
