@@ -408,8 +408,8 @@ pub unsafe extern "C" fn encours_last_error_copy(
     buf_len: usize,
     out_len: *mut usize,
 ) -> encours_status {
-    // Not through the status arm: that would clear the very message asked for.
     ffi_boundary! { value;
+        // Not the status arm: it would clear the very message asked for.
         if buf.is_null() || out_len.is_null() {
             return ENCOURS_NULL_ARGUMENT;
         }
@@ -540,7 +540,7 @@ mod tests {
         let mut small = [0 as c_char; 4];
         let mut len = 0usize;
         let st = unsafe { encours_last_error_copy(small.as_mut_ptr(), small.len(), &mut len) };
-        assert_eq!((st, len), (ENCOURS_INSUFFICIENT_SIZE, 16));
+        assert_eq!((st, len), (ENCOURS_INSUFFICIENT_SIZE, 17));
         let mut big = [0 as c_char; 32];
         let st = unsafe { encours_last_error_copy(big.as_mut_ptr(), big.len(), &mut len) };
         assert_eq!(st, ENCOURS_OK);

@@ -495,6 +495,64 @@ pub unsafe extern "C" fn encours_ledger_counts(
     }
 }
 
+/// The id of the customer at `index` (0 to count - 1, in insertion order), written
+/// into `buf` (`buf_len` bytes, NUL-terminated) with its length in `*out_len`.
+/// `ENCOURS_NOT_FOUND` for an index past the end; `ENCOURS_INSUFFICIENT_SIZE` writes
+/// only `*out_len` (the length needed).
+///
+/// # Safety
+/// `ledger` is a live handle; `buf` has `buf_len` writable bytes; `out_len` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn encours_ledger_customer_id(
+    ledger: *const encours_ledger,
+    index: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        check_null!(buf, out_len);
+        // SAFETY: live handle by contract.
+        let l = unsafe { ledger_ref(ledger) }?;
+        let c = l.customers().get(index).ok_or_else(|| {
+            Failure::new(
+                ENCOURS_NOT_FOUND,
+                format!("no customer at index {index}: the ledger has {}", l.customers().len()),
+            )
+        })?;
+        // SAFETY: checked non-NULL; sizes by contract.
+        unsafe { write_str_buf(&c.id, buf, buf_len, out_len) }
+    }
+}
+
+/// The id of the item at `index` (0 to count - 1, in insertion order); as
+/// `encours_ledger_customer_id`.
+///
+/// # Safety
+/// `ledger` is a live handle; `buf` has `buf_len` writable bytes; `out_len` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn encours_ledger_item_id(
+    ledger: *const encours_ledger,
+    index: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        check_null!(buf, out_len);
+        // SAFETY: live handle by contract.
+        let l = unsafe { ledger_ref(ledger) }?;
+        let i = l.items().get(index).ok_or_else(|| {
+            Failure::new(
+                ENCOURS_NOT_FOUND,
+                format!("no item at index {index}: the ledger has {}", l.items().len()),
+            )
+        })?;
+        // SAFETY: checked non-NULL; sizes by contract.
+        unsafe { write_str_buf(&i.id, buf, buf_len, out_len) }
+    }
+}
+
 /// Add a customer (validated as in `encours_ledger_from_records`; on failure the
 /// ledger is unchanged). Not synchronized (see `encours_ledger`).
 ///
