@@ -708,6 +708,7 @@ pub struct Assignment {
 /// The kind of a dunning action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ActionKind {
     /// A scenario step.
     Step,
@@ -972,6 +973,7 @@ pub struct Action {
 /// Why an item (or a customer's items) was left out of today's plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LeftOutReason {
     /// The whole open amount is disputed.
     Disputed {
@@ -1150,7 +1152,16 @@ pub fn plan(
         left_out: Vec::new(),
         assignments: Vec::new(),
     };
-    // Built-in calendars are built once per plan, only for the codes in use.
+    // Built once per plan: the built-in rate tables (unless the caller gives its own)
+    // and the built-in calendars in use.
+    let builtin_tables;
+    let tables = match ctx.rate_tables {
+        Some(t) => t,
+        None => {
+            builtin_tables = RateTables::builtin();
+            &builtin_tables
+        }
+    };
     let mut builtins: HashMap<String, Calendar> = HashMap::new();
     for (cix, customer) in ledger.customers().iter().enumerate() {
         let code = customer
@@ -1175,7 +1186,7 @@ pub fn plan(
             },
         };
         plan_customer(
-            ctx, &items, &customers, &promises, cix, customer, calendar, as_of, &mut out,
+            ctx, &items, &customers, &promises, cix, customer, calendar, tables, as_of, &mut out,
         )?;
     }
     Ok(out)
@@ -1190,6 +1201,7 @@ fn plan_customer(
     cix: usize,
     customer: &Customer,
     calendar: Option<&Calendar>,
+    tables: &RateTables,
     as_of: NaiveDate,
     out: &mut DunningPlan,
 ) -> Result<(), DunningError> {
@@ -1526,6 +1538,7 @@ fn plan_customer(
         }
         actions.push(build_step_action(
             ctx,
+            tables,
             calendar,
             customer,
             &assignment,
@@ -1602,6 +1615,7 @@ fn action_item(
 #[allow(clippy::too_many_arguments)]
 fn build_step_action(
     ctx: &PlanContext<'_>,
+    tables: &RateTables,
     calendar: Option<&Calendar>,
     customer: &Customer,
     assignment: &Assignment,
@@ -1626,14 +1640,6 @@ fn build_step_action(
     let mut total_interest = Money::zero(currency);
     let mut warnings = Vec::new();
     let jurisdiction = jurisdiction_for(ctx.config, customer);
-    let builtin_tables;
-    let tables = match ctx.rate_tables {
-        Some(t) => t,
-        None => {
-            builtin_tables = RateTables::builtin();
-            &builtin_tables
-        }
-    };
     let rule = ctx
         .config
         .interest_rule
@@ -1706,7 +1712,7 @@ fn build_step_action(
             date,
         })
     });
-    let mut reasons = vec![format!(
+    let reasons = vec![format!(
         "scenario \"{}\" ({}), step {} \"{}\" reached: {} item(s), {} claimed",
         scenario.id,
         match &assignment.by {
@@ -1719,15 +1725,6 @@ fn build_step_action(
         items.len(),
         total_claimed
     )];
-    for i in &items {
-        reasons.push(format!(
-            "item \"{}\" due {} ({} days overdue) reaches step \"{}\"",
-            i.item_id,
-            i.due_date,
-            i.days_overdue,
-            i.step_id.as_deref().unwrap_or("")
-        ));
-    }
     Ok(Action {
         id: format!("{as_of}/{}/step/{}", customer.id, step.id),
         date: as_of,
