@@ -41,52 +41,50 @@
 
 
 /**
- * The ABI version: raised whenever a change breaks programs compiled against an
- * earlier header (a changed struct layout or signature). Compare with
- * `encours_abi_version()` at start-up to detect a mismatched shared library.
+ * Roll: the first business day on or after the date.
  */
-#define ENCOURS_ABI_VERSION 1
+#define ENCOURS_ROLL_FOLLOWING 0
 
 /**
- * Half away from zero (the commercial rule): 0.125 → 0.13.
+ * Roll: following, unless that leaves the month; then preceding.
  */
-#define ENCOURS_ROUNDING_HALF_UP 0
+#define ENCOURS_ROLL_MODIFIED_FOLLOWING 1
 
 /**
- * Half to even (banker's rounding): 0.125 → 0.12.
+ * Roll: the last business day on or before the date.
  */
-#define ENCOURS_ROUNDING_HALF_EVEN 1
+#define ENCOURS_ROLL_PRECEDING 2
 
 /**
- * Toward zero (truncate).
+ * Roll: preceding, unless that leaves the month; then following.
  */
-#define ENCOURS_ROUNDING_DOWN 2
+#define ENCOURS_ROLL_MODIFIED_PRECEDING 3
 
 /**
- * Away from zero.
+ * Roll: the date unchanged.
  */
-#define ENCOURS_ROUNDING_UP 3
+#define ENCOURS_ROLL_NONE 4
 
 /**
- * Largest-remainder split: leftover minor units go to the largest fractional parts.
+ * France: ECB MRO + 10 points (Code de commerce L441-10), 40 EUR indemnity.
  */
-#define ENCOURS_REMAINDER_LARGEST 0
+#define ENCOURS_JURISDICTION_FRANCE 0
 
 /**
- * Every part but the last is rounded down; the last takes the rest.
+ * Directive 2011/7/EU: ECB MRO + 8 points, 40 EUR indemnity.
  */
-#define ENCOURS_REMAINDER_ON_LAST 1
+#define ENCOURS_JURISDICTION_EU_DIRECTIVE 1
 
 /**
- * Every part but the first is rounded down; the first takes the rest.
+ * Germany, § 288 (2) BGB: base rate + 9 points, 40 EUR.
  */
-#define ENCOURS_REMAINDER_ON_FIRST 2
+#define ENCOURS_JURISDICTION_GERMANY 2
 
 /**
- * A buffer of this many bytes holds any amount `encours` formats (28 digits, a sign,
- * a decimal point and the NUL), so callers can size buffers once.
+ * United Kingdom, Late Payment of Commercial Debts (Interest) Act 1998: Bank Rate +
+ * 8 points, 40/70/100 GBP.
  */
-#define ENCOURS_AMOUNT_BUFFER_SIZE 40
+#define ENCOURS_JURISDICTION_UNITED_KINGDOM 3
 
 /**
  * Item kind: an invoice (a debit).
@@ -134,50 +132,63 @@
 #define ENCOURS_MATCH_OLDEST_DUE 3
 
 /**
- * Roll: the first business day on or after the date.
+ * Half away from zero (the commercial rule): 0.125 → 0.13.
  */
-#define ENCOURS_ROLL_FOLLOWING 0
+#define ENCOURS_ROUNDING_HALF_UP 0
 
 /**
- * Roll: following, unless that leaves the month; then preceding.
+ * Half to even (banker's rounding): 0.125 → 0.12.
  */
-#define ENCOURS_ROLL_MODIFIED_FOLLOWING 1
+#define ENCOURS_ROUNDING_HALF_EVEN 1
 
 /**
- * Roll: the last business day on or before the date.
+ * Toward zero (truncate).
  */
-#define ENCOURS_ROLL_PRECEDING 2
+#define ENCOURS_ROUNDING_DOWN 2
 
 /**
- * Roll: preceding, unless that leaves the month; then following.
+ * Away from zero.
  */
-#define ENCOURS_ROLL_MODIFIED_PRECEDING 3
+#define ENCOURS_ROUNDING_UP 3
 
 /**
- * Roll: the date unchanged.
+ * Largest-remainder split: leftover minor units go to the largest fractional parts.
  */
-#define ENCOURS_ROLL_NONE 4
+#define ENCOURS_REMAINDER_LARGEST 0
 
 /**
- * France: ECB MRO + 10 points (Code de commerce L441-10), 40 EUR indemnity.
+ * Every part but the last is rounded down; the last takes the rest.
  */
-#define ENCOURS_JURISDICTION_FRANCE 0
+#define ENCOURS_REMAINDER_ON_LAST 1
 
 /**
- * Directive 2011/7/EU: ECB MRO + 8 points, 40 EUR indemnity.
+ * Every part but the first is rounded down; the first takes the rest.
  */
-#define ENCOURS_JURISDICTION_EU_DIRECTIVE 1
+#define ENCOURS_REMAINDER_ON_FIRST 2
 
 /**
- * Germany, § 288 (2) BGB: base rate + 9 points, 40 EUR.
+ * A buffer of this many bytes holds any amount `encours` formats (28 digits, a sign,
+ * a decimal point and the NUL), so callers can size buffers once.
  */
-#define ENCOURS_JURISDICTION_GERMANY 2
+#define ENCOURS_AMOUNT_BUFFER_SIZE 40
 
 /**
- * United Kingdom, Late Payment of Commercial Debts (Interest) Act 1998: Bank Rate +
- * 8 points, 40/70/100 GBP.
+ * "N days end of month" read as invoice date + N days, then to the end of that month
+ * (the usual French reading of "45 jours fin de mois").
  */
-#define ENCOURS_JURISDICTION_UNITED_KINGDOM 3
+#define ENCOURS_EOM_DAYS_THEN_END_OF_MONTH 0
+
+/**
+ * "N days end of month" read as end of the invoice month, then + N days.
+ */
+#define ENCOURS_EOM_END_OF_MONTH_THEN_DAYS 1
+
+/**
+ * The ABI version: raised whenever a change breaks programs compiled against an
+ * earlier header (a changed struct layout or signature). Compare with
+ * `encours_abi_version()` at start-up to detect a mismatched shared library.
+ */
+#define ENCOURS_ABI_VERSION 1
 
 /**
  * The result of every fallible function: `ENCOURS_OK` (0) or the kind of failure.
@@ -327,6 +338,16 @@ typedef struct encours_calendar encours_calendar;
  * fine).
  */
 typedef struct encours_ledger encours_ledger;
+
+/**
+ * Payment terms: one or more dated shares of an invoice, and an optional
+ * early-payment discount.
+ *
+ * Opaque. Created by `encours_terms_parse` or `encours_terms_from_json`, released
+ * by `encours_terms_free`. Immutable: one handle may be read from several threads at
+ * once; freeing it must wait until no thread uses it.
+ */
+typedef struct encours_terms encours_terms;
 
 /**
  * An amount as an integer count of minor units of its currency.
@@ -541,6 +562,136 @@ encours_status encours_last_error_copy(char *buf, size_t buf_len, size_t *out_le
 const char *encours_status_name(uint32_t status);
 
 /**
+ * A built-in calendar by code: `"FR"` (France), `"DE"` (Germany), `"GB-EAW"` (or
+ * `"UK"`, `"GB"`: England and Wales), `"US"` (federal); case is ignored.
+ * `ENCOURS_UNKNOWN_CALENDAR` for another code (the message lists the known ones).
+ * On success `*out` owns a new handle (release with `encours_calendar_free`).
+ * Thread-safe.
+ *
+ * # Safety
+ * `code` is NUL-terminated; `out` points to a writable `encours_calendar*`.
+ */
+encours_status encours_calendar_builtin(const char *code, struct encours_calendar **out);
+
+/**
+ * A calendar from its JSON definition (`json_len` bytes): `{"name": "Acme",
+ * "weekend": ["saturday", "sunday"], "rules": [{"name": "New Year", "date": {"kind":
+ * "fixed", "month": 1, "day": 1}}], "extra_holidays": [{"date": "2025-08-16", "name":
+ * "Inventory"}]}`, the core's `CalendarSpec` form. `ENCOURS_INVALID_JSON` for bad
+ * JSON, `ENCOURS_CALENDAR_INVALID` for a rule that breaks the calendar's checks.
+ * On success `*out` owns a new handle. Thread-safe.
+ *
+ * # Safety
+ * `json` points to `json_len` readable bytes; `out` to a writable `encours_calendar*`.
+ */
+encours_status encours_calendar_from_json(const char *json,
+                                          size_t json_len,
+                                          struct encours_calendar **out);
+
+/**
+ * Release a calendar. `NULL` is a no-op.
+ *
+ * # Safety
+ * `calendar` is NULL or a handle from this library not yet freed.
+ */
+void encours_calendar_free(struct encours_calendar *calendar);
+
+/**
+ * The calendar's definition as JSON (the form `encours_calendar_from_json` reads).
+ * `*out` owns the string (release with `encours_string_free`).
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_calendar_to_json(const struct encours_calendar *calendar,
+                                        char **out,
+                                        size_t *out_len);
+
+/**
+ * Whether `date` is a business day (not a weekend day, not a holiday).
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` points to a writable `bool`.
+ */
+encours_status encours_calendar_is_business_day(const struct encours_calendar *calendar,
+                                                int32_t date,
+                                                bool *out);
+
+/**
+ * Whether `date` is a holiday (weekend day or not).
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` points to a writable `bool`.
+ */
+encours_status encours_calendar_is_holiday(const struct encours_calendar *calendar,
+                                           int32_t date,
+                                           bool *out);
+
+/**
+ * `date` moved to a business day by `roll` (`ENCOURS_ROLL_*`).
+ * `ENCOURS_INVALID_ARGUMENT` for an unknown roll; `ENCOURS_INVALID_DATE` when the
+ * search leaves the supported dates; `ENCOURS_NO_BUSINESS_DAY`.
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` points to a writable `int32_t`.
+ */
+encours_status encours_calendar_roll(const struct encours_calendar *calendar,
+                                     int32_t date,
+                                     uint32_t roll,
+                                     int32_t *out);
+
+/**
+ * `date` moved by `n` business days (`n > 0` forward, `n < 0` backward; `n == 0`
+ * rolls forward to a business day). Errors as `encours_calendar_roll`.
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` points to a writable `int32_t`.
+ */
+encours_status encours_calendar_add_business_days(const struct encours_calendar *calendar,
+                                                  int32_t date,
+                                                  int32_t n,
+                                                  int32_t *out);
+
+/**
+ * Business days in `[from, to)` (negative when `to < from`).
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` points to a writable `int32_t`.
+ */
+encours_status encours_calendar_business_days_between(const struct encours_calendar *calendar,
+                                                      int32_t from,
+                                                      int32_t to,
+                                                      int32_t *out);
+
+/**
+ * The holidays from `from` to `to` inclusive as a JSON array in the core's form
+ * (`[{"date":"2025-05-01","name":"Labor Day"}, ...]`, sorted, one entry per date;
+ * empty when `to < from`). `*out` owns the string (release with
+ * `encours_string_free`).
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_calendar_holidays_json(const struct encours_calendar *calendar,
+                                              int32_t from,
+                                              int32_t to,
+                                              char **out,
+                                              size_t *out_len);
+
+/**
+ * What `date` is, with the reason, as JSON in the core's form:
+ * `{"kind":"business_day"}`, `{"kind":"weekend","weekday":"saturday"}` or
+ * `{"kind":"holiday","name":"Christmas Day"}`. `*out` owns the string.
+ *
+ * # Safety
+ * `calendar` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_calendar_day_kind_json(const struct encours_calendar *calendar,
+                                              int32_t date,
+                                              char **out,
+                                              size_t *out_len);
+
+/**
  * Free a string the library allocated (a JSON document from a `*_json` function,
  * `encours_ledger_to_json`…). `NULL` is a no-op. Passing any other pointer, or
  * freeing twice, is undefined behaviour. Thread-safe.
@@ -549,19 +700,6 @@ const char *encours_status_name(uint32_t status);
  * `s` is NULL or a string returned by this library and not yet freed.
  */
 void encours_string_free(char *s);
-
-/**
- * The library's version (`"0.1.0"`), the crate version from Cargo.toml; equal to the
- * header's `ENCOURS_VERSION` when header and library match. Static string: do not
- * free. Thread-safe.
- */
-const char *encours_version(void);
-
-/**
- * The ABI version the library was built with (`ENCOURS_ABI_VERSION` of its header).
- * Thread-safe.
- */
-uint32_t encours_abi_version(void);
 
 /**
  * The day number (days since 1970-01-01, negative before) of `year-month-day`.
@@ -608,98 +746,78 @@ encours_status encours_date_parse(const char *iso, int32_t *out_days);
 encours_status encours_date_format(int32_t days, char *buf, size_t buf_len, size_t *out_len);
 
 /**
- * The number of decimals of an ISO 4217 currency (2 for `"EUR"`, 0 for `"JPY"`, 3
- * for `"KWD"`; the code is case-insensitive). `ENCOURS_INVALID_CURRENCY` for a code
- * that is not three letters, `ENCOURS_UNKNOWN_CURRENCY` for one encours does not
- * know. Thread-safe.
+ * Late-payment interest on `principal_minor` (minor units of `currency`, zero or
+ * positive) due on `due_date`, for the days after it through `until` inclusive,
+ * under `rule_json` (the core's `InterestRule`, e.g. `{"rate":{"kind":"statutory",
+ * "jurisdiction":"france"}}` or `{"rate":{"kind":"fixed","rate":"12"},
+ * "day_count":"actual_360"}`), with the reference rates of `tables_json` (the core's
+ * list of rate tables, see `encours_interest_builtin_rate_tables_json`), or the
+ * built-in tables when `tables_json` is NULL.
+ *
+ * `*out` receives the computation as JSON in the core's form (principal, days,
+ * sub-periods with their rates, exact and rounded totals, reasons), owned by the
+ * caller (release with `encours_string_free`). Statuses: `ENCOURS_INVALID_JSON`,
+ * `ENCOURS_INVALID_AMOUNT` (negative principal), `ENCOURS_INTEREST_INVALID`,
+ * `ENCOURS_RATE_UNAVAILABLE` (no rate for a date, or a table not verified that far:
+ * add the rates published since). Thread-safe.
  *
  * # Safety
- * `code` is a NUL-terminated string; `out_minor_units` points to a writable `uint32_t`.
+ * `currency` is NUL-terminated; `rule_json` points to `rule_len` readable bytes;
+ * `tables_json` is NULL or points to `tables_len` readable bytes; `out` is writable;
+ * `out_len` NULL or writable.
  */
-encours_status encours_currency_minor_units(const char *code, uint32_t *out_minor_units);
+encours_status encours_interest_compute_json(int64_t principal_minor,
+                                             const char *currency,
+                                             int32_t due_date,
+                                             int32_t until,
+                                             const char *rule_json,
+                                             size_t rule_len,
+                                             const char *tables_json,
+                                             size_t tables_len,
+                                             char **out,
+                                             size_t *out_len);
 
 /**
- * Parse an exact decimal amount (`"1234.56"`, `"-3"`, surrounding spaces allowed; no
- * thousands separators, no exponent) in an ISO currency into minor units.
- *
- * `ENCOURS_INVALID_AMOUNT` when the text is not an exact decimal or has digits below
- * the currency's minor unit (`"1.005"` in EUR: round it with `encours_money_round`);
- * `ENCOURS_OVERFLOW` when it does not fit in int64 minor units. Thread-safe.
+ * Statutory late-payment interest of a jurisdiction (`ENCOURS_JURISDICTION_*`) with
+ * the built-in rate tables: `encours_interest_compute_json` with the rule
+ * `{"rate":{"kind":"statutory","jurisdiction":...}}`. `*out` owns the JSON.
  *
  * # Safety
- * `text` and `currency` are NUL-terminated strings; `out` points to a writable struct.
+ * `currency` is NUL-terminated; `out` is writable; `out_len` NULL or writable.
  */
-encours_status encours_money_parse(const char *text,
-                                   const char *currency,
-                                   struct encours_money *out);
+encours_status encours_interest_statutory_json(uint32_t jurisdiction,
+                                               int64_t principal_minor,
+                                               const char *currency,
+                                               int32_t due_date,
+                                               int32_t until,
+                                               char **out,
+                                               size_t *out_len);
 
 /**
- * Write the exact decimal form of an amount (`"1234.56"`, `"-0.05"`, `"1500"`) into
- * `buf` (`buf_len` bytes, NUL-terminated), its length into `*out_len`.
- * `ENCOURS_AMOUNT_BUFFER_SIZE` bytes are always enough. `ENCOURS_INSUFFICIENT_SIZE`
- * writes only `*out_len` (the length needed). `ENCOURS_INVALID_CURRENCY` when
- * `minor_units` is above 8. The currency code is not read. Thread-safe.
+ * The built-in reference rate tables (ECB MRO, Bundesbank base rate, BoE Bank Rate)
+ * as JSON, the form `encours_interest_compute_json` reads: add the rates published
+ * since their "verified_through" date and pass the result back. `*out` owns the JSON.
+ * Thread-safe.
  *
  * # Safety
- * `money` points to a readable struct; `buf` to `buf_len` writable bytes; `out_len`
- * to a writable `size_t`.
+ * `out` is writable; `out_len` NULL or writable.
  */
-encours_status encours_money_format(const struct encours_money *money,
-                                    char *buf,
-                                    size_t buf_len,
-                                    size_t *out_len);
+encours_status encours_interest_builtin_rate_tables_json(char **out, size_t *out_len);
 
 /**
- * Round an exact decimal amount (`"0.125"`) to the minor unit of an ISO currency
- * with a rounding mode (`ENCOURS_ROUNDING_*`). `ENCOURS_INVALID_ARGUMENT` for an
- * unknown mode, `ENCOURS_INVALID_AMOUNT` for text that is not an exact decimal,
- * `ENCOURS_OVERFLOW` when the result does not fit in int64 minor units. Thread-safe.
+ * The flat recovery indemnity one late invoice of `debt_minor` (minor units of
+ * `currency`) adds under a jurisdiction: 40 EUR (France, Germany, EU directive);
+ * 40/70/100 GBP by debt size (United Kingdom). `ENCOURS_INVALID_AMOUNT` for a debt of
+ * zero or less; `ENCOURS_CURRENCY_MISMATCH` for a debt not in EUR (or GBP for the
+ * United Kingdom). Thread-safe.
  *
  * # Safety
- * `text` and `currency` are NUL-terminated strings; `out` points to a writable struct.
+ * `currency` is NUL-terminated; `out` points to a writable struct.
  */
-encours_status encours_money_round(const char *text,
-                                   const char *currency,
-                                   uint32_t mode,
-                                   struct encours_money *out);
-
-/**
- * Split `total_minor` (minor units of `currency`) into `n_weights` parts proportional
- * to `weights`, written to `out[0..n_weights]`. The parts add back to the total to the
- * minor unit; `remainder` (`ENCOURS_REMAINDER_*`) says where leftover units go.
- *
- * `ENCOURS_INVALID_ARGUMENT` for no weights, weights summing to zero, or an unknown
- * remainder rule; `ENCOURS_INSUFFICIENT_SIZE` when `out_len < n_weights` (nothing is
- * written). Thread-safe.
- *
- * # Safety
- * `weights` points to `n_weights` readable `uint64_t`; `currency` is NUL-terminated;
- * `out` points to `out_len` writable structs.
- */
-encours_status encours_money_allocate(int64_t total_minor,
-                                      const char *currency,
-                                      const uint64_t *weights,
-                                      size_t n_weights,
-                                      uint32_t remainder,
-                                      struct encours_money *out,
-                                      size_t out_len);
-
-/**
- * Split `total_minor` (minor units of `currency`) into `parts` near-equal parts
- * written to `out[0..parts]`, adding back to the total; `remainder`
- * (`ENCOURS_REMAINDER_*`) says where leftover units go. `ENCOURS_INVALID_ARGUMENT`
- * for zero parts or an unknown rule; `ENCOURS_INSUFFICIENT_SIZE` when
- * `out_len < parts`. Thread-safe.
- *
- * # Safety
- * `currency` is NUL-terminated; `out` points to `out_len` writable structs.
- */
-encours_status encours_money_split(int64_t total_minor,
-                                   const char *currency,
-                                   size_t parts,
-                                   uint32_t remainder,
-                                   struct encours_money *out,
-                                   size_t out_len);
+encours_status encours_interest_recovery_indemnity(uint32_t jurisdiction,
+                                                   int64_t debt_minor,
+                                                   const char *currency,
+                                                   struct encours_money *out);
 
 /**
  * Create an empty ledger. On success `*out` owns a new handle: release it with
@@ -988,208 +1106,237 @@ encours_status encours_ledger_balance_str(const struct encours_ledger *ledger,
                                           size_t *out_len);
 
 /**
- * A built-in calendar by code: `"FR"` (France), `"DE"` (Germany), `"GB-EAW"` (or
- * `"UK"`, `"GB"`: England and Wales), `"US"` (federal); case is ignored.
- * `ENCOURS_UNKNOWN_CALENDAR` for another code (the message lists the known ones).
- * On success `*out` owns a new handle (release with `encours_calendar_free`).
- * Thread-safe.
+ * The number of decimals of an ISO 4217 currency (2 for `"EUR"`, 0 for `"JPY"`, 3
+ * for `"KWD"`; the code is case-insensitive). `ENCOURS_INVALID_CURRENCY` for a code
+ * that is not three letters, `ENCOURS_UNKNOWN_CURRENCY` for one encours does not
+ * know. Thread-safe.
  *
  * # Safety
- * `code` is NUL-terminated; `out` points to a writable `encours_calendar*`.
+ * `code` is a NUL-terminated string; `out_minor_units` points to a writable `uint32_t`.
  */
-encours_status encours_calendar_builtin(const char *code, struct encours_calendar **out);
+encours_status encours_currency_minor_units(const char *code, uint32_t *out_minor_units);
 
 /**
- * A calendar from its JSON definition (`json_len` bytes): `{"name": "Acme",
- * "weekend": ["saturday", "sunday"], "rules": [{"name": "New Year", "date": {"kind":
- * "fixed", "month": 1, "day": 1}}], "extra_holidays": [{"date": "2025-08-16", "name":
- * "Inventory"}]}`, the core's `CalendarSpec` form. `ENCOURS_INVALID_JSON` for bad
- * JSON, `ENCOURS_CALENDAR_INVALID` for a rule that breaks the calendar's checks.
- * On success `*out` owns a new handle. Thread-safe.
+ * Parse an exact decimal amount (`"1234.56"`, `"-3"`, surrounding spaces allowed; no
+ * thousands separators, no exponent) in an ISO currency into minor units.
+ *
+ * `ENCOURS_INVALID_AMOUNT` when the text is not an exact decimal or has digits below
+ * the currency's minor unit (`"1.005"` in EUR: round it with `encours_money_round`);
+ * `ENCOURS_OVERFLOW` when it does not fit in int64 minor units. Thread-safe.
  *
  * # Safety
- * `json` points to `json_len` readable bytes; `out` to a writable `encours_calendar*`.
+ * `text` and `currency` are NUL-terminated strings; `out` points to a writable struct.
  */
-encours_status encours_calendar_from_json(const char *json,
-                                          size_t json_len,
-                                          struct encours_calendar **out);
+encours_status encours_money_parse(const char *text,
+                                   const char *currency,
+                                   struct encours_money *out);
 
 /**
- * Release a calendar. `NULL` is a no-op.
+ * Write the exact decimal form of an amount (`"1234.56"`, `"-0.05"`, `"1500"`) into
+ * `buf` (`buf_len` bytes, NUL-terminated), its length into `*out_len`.
+ * `ENCOURS_AMOUNT_BUFFER_SIZE` bytes are always enough. `ENCOURS_INSUFFICIENT_SIZE`
+ * writes only `*out_len` (the length needed). `ENCOURS_INVALID_CURRENCY` when
+ * `minor_units` is above 8. The currency code is not read. Thread-safe.
  *
  * # Safety
- * `calendar` is NULL or a handle from this library not yet freed.
+ * `money` points to a readable struct; `buf` to `buf_len` writable bytes; `out_len`
+ * to a writable `size_t`.
  */
-void encours_calendar_free(struct encours_calendar *calendar);
+encours_status encours_money_format(const struct encours_money *money,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_len);
 
 /**
- * The calendar's definition as JSON (the form `encours_calendar_from_json` reads).
- * `*out` owns the string (release with `encours_string_free`).
+ * Round an exact decimal amount (`"0.125"`) to the minor unit of an ISO currency
+ * with a rounding mode (`ENCOURS_ROUNDING_*`). `ENCOURS_INVALID_ARGUMENT` for an
+ * unknown mode, `ENCOURS_INVALID_AMOUNT` for text that is not an exact decimal,
+ * `ENCOURS_OVERFLOW` when the result does not fit in int64 minor units. Thread-safe.
  *
  * # Safety
- * `calendar` is a live handle; `out` is writable; `out_len` NULL or writable.
+ * `text` and `currency` are NUL-terminated strings; `out` points to a writable struct.
  */
-encours_status encours_calendar_to_json(const struct encours_calendar *calendar,
-                                        char **out,
-                                        size_t *out_len);
+encours_status encours_money_round(const char *text,
+                                   const char *currency,
+                                   uint32_t mode,
+                                   struct encours_money *out);
 
 /**
- * Whether `date` is a business day (not a weekend day, not a holiday).
+ * Split `total_minor` (minor units of `currency`) into `n_weights` parts proportional
+ * to `weights`, written to `out[0..n_weights]`. The parts add back to the total to the
+ * minor unit; `remainder` (`ENCOURS_REMAINDER_*`) says where leftover units go.
+ *
+ * `ENCOURS_INVALID_ARGUMENT` for no weights, weights summing to zero, or an unknown
+ * remainder rule; `ENCOURS_INSUFFICIENT_SIZE` when `out_len < n_weights` (nothing is
+ * written). Thread-safe.
  *
  * # Safety
- * `calendar` is a live handle; `out` points to a writable `bool`.
+ * `weights` points to `n_weights` readable `uint64_t`; `currency` is NUL-terminated;
+ * `out` points to `out_len` writable structs.
  */
-encours_status encours_calendar_is_business_day(const struct encours_calendar *calendar,
-                                                int32_t date,
-                                                bool *out);
+encours_status encours_money_allocate(int64_t total_minor,
+                                      const char *currency,
+                                      const uint64_t *weights,
+                                      size_t n_weights,
+                                      uint32_t remainder,
+                                      struct encours_money *out,
+                                      size_t out_len);
 
 /**
- * Whether `date` is a holiday (weekend day or not).
+ * Split `total_minor` (minor units of `currency`) into `parts` near-equal parts
+ * written to `out[0..parts]`, adding back to the total; `remainder`
+ * (`ENCOURS_REMAINDER_*`) says where leftover units go. `ENCOURS_INVALID_ARGUMENT`
+ * for zero parts or an unknown rule; `ENCOURS_INSUFFICIENT_SIZE` when
+ * `out_len < parts`. Thread-safe.
  *
  * # Safety
- * `calendar` is a live handle; `out` points to a writable `bool`.
+ * `currency` is NUL-terminated; `out` points to `out_len` writable structs.
  */
-encours_status encours_calendar_is_holiday(const struct encours_calendar *calendar,
-                                           int32_t date,
-                                           bool *out);
+encours_status encours_money_split(int64_t total_minor,
+                                   const char *currency,
+                                   size_t parts,
+                                   uint32_t remainder,
+                                   struct encours_money *out,
+                                   size_t out_len);
 
 /**
- * `date` moved to a business day by `roll` (`ENCOURS_ROLL_*`).
- * `ENCOURS_INVALID_ARGUMENT` for an unknown roll; `ENCOURS_INVALID_DATE` when the
- * search leaves the supported dates; `ENCOURS_NO_BUSINESS_DAY`.
+ * Parse payment terms as typed in ERPs, in English or French (`"net 30"`, `"45 jours
+ * fin de mois"`, `"2/10 net 30"`, `"30 % à la commande, 70 % à 60 jours"`…), with
+ * `end_of_month` (`ENCOURS_EOM_*`) saying how "N days end of month" is read.
+ *
+ * `ENCOURS_PARSE_ERROR` naming the unexpected token, its column and what was
+ * expected; `ENCOURS_TERMS_INVALID` when the shares do not add up to 100 % or a value
+ * is out of range; `ENCOURS_INVALID_ARGUMENT` for an unknown convention. On success
+ * `*out` owns a new handle (release with `encours_terms_free`). Thread-safe.
  *
  * # Safety
- * `calendar` is a live handle; `out` points to a writable `int32_t`.
+ * `text` is NUL-terminated; `out` points to a writable `encours_terms*`.
  */
-encours_status encours_calendar_roll(const struct encours_calendar *calendar,
-                                     int32_t date,
-                                     uint32_t roll,
-                                     int32_t *out);
+encours_status encours_terms_parse(const char *text,
+                                   uint32_t end_of_month,
+                                   struct encours_terms **out);
 
 /**
- * `date` moved by `n` business days (`n > 0` forward, `n < 0` backward; `n == 0`
- * rolls forward to a business day). Errors as `encours_calendar_roll`.
+ * Payment terms from their JSON form (`json_len` bytes), the core's:
+ * `{"lines":[{"share":"30","due":{"rule":"at_order"}},{"share":"70","due":{"rule":
+ * "days_then_end_of_month","days":45}}],"discount":{"percent":"2","days":10}}`.
+ * `ENCOURS_INVALID_JSON` for malformed JSON or invalid terms (the message says
+ * which). On success `*out` owns a new handle. Thread-safe.
  *
  * # Safety
- * `calendar` is a live handle; `out` points to a writable `int32_t`.
+ * `json` points to `json_len` readable bytes; `out` to a writable `encours_terms*`.
  */
-encours_status encours_calendar_add_business_days(const struct encours_calendar *calendar,
-                                                  int32_t date,
-                                                  int32_t n,
-                                                  int32_t *out);
+encours_status encours_terms_from_json(const char *json,
+                                       size_t json_len,
+                                       struct encours_terms **out);
 
 /**
- * Business days in `[from, to)` (negative when `to < from`).
+ * Release payment terms. `NULL` is a no-op.
  *
  * # Safety
- * `calendar` is a live handle; `out` points to a writable `int32_t`.
+ * `terms` is NULL or a handle from this library not yet freed.
  */
-encours_status encours_calendar_business_days_between(const struct encours_calendar *calendar,
-                                                      int32_t from,
-                                                      int32_t to,
-                                                      int32_t *out);
+void encours_terms_free(struct encours_terms *terms);
 
 /**
- * The holidays from `from` to `to` inclusive as a JSON array in the core's form
- * (`[{"date":"2025-05-01","name":"Labor Day"}, ...]`, sorted, one entry per date;
- * empty when `to < from`). `*out` owns the string (release with
- * `encours_string_free`).
+ * The terms as JSON (the form `encours_terms_from_json` reads). `*out` owns the
+ * string (release with `encours_string_free`).
  *
  * # Safety
- * `calendar` is a live handle; `out` is writable; `out_len` NULL or writable.
+ * `terms` is a live handle; `out` is writable; `out_len` NULL or writable.
  */
-encours_status encours_calendar_holidays_json(const struct encours_calendar *calendar,
-                                              int32_t from,
-                                              int32_t to,
-                                              char **out,
-                                              size_t *out_len);
+encours_status encours_terms_to_json(const struct encours_terms *terms,
+                                     char **out,
+                                     size_t *out_len);
 
 /**
- * What `date` is, with the reason, as JSON in the core's form:
- * `{"kind":"business_day"}`, `{"kind":"weekend","weekday":"saturday"}` or
- * `{"kind":"holiday","name":"Christmas Day"}`. `*out` owns the string.
+ * The canonical English text of the terms (`"30% at order, 70% net 60"`), which
+ * `encours_terms_parse` reads back to equal terms. `*out` owns the string (release
+ * with `encours_string_free`).
  *
  * # Safety
- * `calendar` is a live handle; `out` is writable; `out_len` NULL or writable.
+ * `terms` is a live handle; `out` is writable; `out_len` NULL or writable.
  */
-encours_status encours_calendar_day_kind_json(const struct encours_calendar *calendar,
-                                              int32_t date,
-                                              char **out,
-                                              size_t *out_len);
+encours_status encours_terms_to_string(const struct encours_terms *terms,
+                                       char **out,
+                                       size_t *out_len);
 
 /**
- * Late-payment interest on `principal_minor` (minor units of `currency`, zero or
- * positive) due on `due_date`, for the days after it through `until` inclusive,
- * under `rule_json` (the core's `InterestRule`, e.g. `{"rate":{"kind":"statutory",
- * "jurisdiction":"france"}}` or `{"rate":{"kind":"fixed","rate":"12"},
- * "day_count":"actual_360"}`), with the reference rates of `tables_json` (the core's
- * list of rate tables, see `encours_interest_builtin_rate_tables_json`), or the
- * built-in tables when `tables_json` is NULL.
- *
- * `*out` receives the computation as JSON in the core's form (principal, days,
- * sub-periods with their rates, exact and rounded totals, reasons), owned by the
- * caller (release with `encours_string_free`). Statuses: `ENCOURS_INVALID_JSON`,
- * `ENCOURS_INVALID_AMOUNT` (negative principal), `ENCOURS_INTEREST_INVALID`,
- * `ENCOURS_RATE_UNAVAILABLE` (no rate for a date, or a table not verified that far:
- * add the rates published since). Thread-safe.
+ * The due date of an invoice dated `invoice_date` (the last-due line's date for split
+ * terms; at-order lines on the invoice date). Contractual: never rolled to a business
+ * day. `ENCOURS_INVALID_DATE` when out of range.
  *
  * # Safety
- * `currency` is NUL-terminated; `rule_json` points to `rule_len` readable bytes;
- * `tables_json` is NULL or points to `tables_len` readable bytes; `out` is writable;
- * `out_len` NULL or writable.
+ * `terms` is a live handle; `out` points to a writable `int32_t`.
  */
-encours_status encours_interest_compute_json(int64_t principal_minor,
-                                             const char *currency,
-                                             int32_t due_date,
-                                             int32_t until,
-                                             const char *rule_json,
-                                             size_t rule_len,
-                                             const char *tables_json,
-                                             size_t tables_len,
-                                             char **out,
-                                             size_t *out_len);
+encours_status encours_terms_due_date(const struct encours_terms *terms,
+                                      int32_t invoice_date,
+                                      int32_t *out);
 
 /**
- * Statutory late-payment interest of a jurisdiction (`ENCOURS_JURISDICTION_*`) with
- * the built-in rate tables: `encours_interest_compute_json` with the rule
- * `{"rate":{"kind":"statutory","jurisdiction":...}}`. `*out` owns the JSON.
+ * The due schedule of an invoice of `amount_minor` (minor units of `currency`) dated
+ * `invoice_date`, as a JSON array in the core's form, sorted by due date:
+ * `[{"line_index":0,"rule":{"rule":"at_order"},"share":"30","due_date":"2024-01-02",
+ * "amount":{"amount":"300.00","currency":"EUR"}}, ...]`. The amounts add up to the
+ * invoice amount to the cent. `order_date` points to the order's day number, or is
+ * NULL (at-order lines then fall due on the invoice date). `*out` owns the JSON.
  *
  * # Safety
- * `currency` is NUL-terminated; `out` is writable; `out_len` NULL or writable.
+ * `terms` is a live handle; `order_date` is NULL or readable; `currency` is
+ * NUL-terminated; `out` is writable; `out_len` NULL or writable.
  */
-encours_status encours_interest_statutory_json(uint32_t jurisdiction,
-                                               int64_t principal_minor,
+encours_status encours_terms_due_schedule_json(const struct encours_terms *terms,
+                                               int32_t invoice_date,
+                                               const int32_t *order_date,
+                                               int64_t amount_minor,
                                                const char *currency,
-                                               int32_t due_date,
-                                               int32_t until,
                                                char **out,
                                                size_t *out_len);
 
 /**
- * The built-in reference rate tables (ECB MRO, Bundesbank base rate, BoE Bank Rate)
- * as JSON, the form `encours_interest_compute_json` reads: add the rates published
- * since their "verified_through" date and pass the result back. `*out` owns the JSON.
- * Thread-safe.
+ * The early-payment discount of an invoice, as JSON in the core's form
+ * (`{"deadline":"2024-01-25","percent":"2","amount":{"amount":"20.00","currency":
+ * "EUR"},"net_payable":{"amount":"980.00","currency":"EUR"}}`), or `null` when the
+ * terms have no discount. `*out` owns the JSON.
  *
  * # Safety
- * `out` is writable; `out_len` NULL or writable.
+ * `terms` is a live handle; `currency` is NUL-terminated; `out` is writable;
+ * `out_len` NULL or writable.
  */
-encours_status encours_interest_builtin_rate_tables_json(char **out, size_t *out_len);
+encours_status encours_terms_early_payment_discount_json(const struct encours_terms *terms,
+                                                         int32_t invoice_date,
+                                                         int64_t amount_minor,
+                                                         const char *currency,
+                                                         char **out,
+                                                         size_t *out_len);
 
 /**
- * The flat recovery indemnity one late invoice of `debt_minor` (minor units of
- * `currency`) adds under a jurisdiction: 40 EUR (France, Germany, EU directive);
- * 40/70/100 GBP by debt size (United Kingdom). `ENCOURS_INVALID_AMOUNT` for a debt of
- * zero or less; `ENCOURS_CURRENCY_MISMATCH` for a debt not in EUR (or GBP for the
- * United Kingdom). Thread-safe.
+ * The French LME check (Code de commerce L441-10 I: 60 days from the invoice, or 45
+ * days end of month when stipulated) of the terms for an invoice date, as JSON in the
+ * core's form: `{"invoice_date":..., "compliant":true, "limits":{...}, "reasons":
+ * [{"line_index":0, "cap":{"cap":"sixty_days_from_invoice"}, "days_over":0, ...}]}`.
+ * `*out` owns the JSON.
  *
  * # Safety
- * `currency` is NUL-terminated; `out` points to a writable struct.
+ * `terms` is a live handle; `out` is writable; `out_len` NULL or writable.
  */
-encours_status encours_interest_recovery_indemnity(uint32_t jurisdiction,
-                                                   int64_t debt_minor,
-                                                   const char *currency,
-                                                   struct encours_money *out);
+encours_status encours_terms_lme_check_json(const struct encours_terms *terms,
+                                            int32_t invoice_date,
+                                            char **out,
+                                            size_t *out_len);
+
+/**
+ * The library's version (`"0.1.0"`), the crate version from Cargo.toml; equal to the
+ * header's `ENCOURS_VERSION` when header and library match. Static string: do not
+ * free. Thread-safe.
+ */
+const char *encours_version(void);
+
+/**
+ * The ABI version the library was built with (`ENCOURS_ABI_VERSION` of its header).
+ * Thread-safe.
+ */
+uint32_t encours_abi_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"

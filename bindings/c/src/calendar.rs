@@ -5,7 +5,9 @@ use std::ffi::c_char;
 
 use encours_core::calendar::{Calendar, CalendarSpec, Roll};
 
-use crate::convert::{date_arg, date_out, json_arg, str_arg, text_arg, to_json, write, write_alloc_str};
+use crate::convert::{
+    date_arg, date_out, json_arg, str_arg, text_arg, to_json, write, write_alloc_str,
+};
 use crate::error::encours_status::*;
 use crate::error::{Failure, encours_status};
 

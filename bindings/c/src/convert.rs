@@ -83,7 +83,11 @@ pub(crate) unsafe fn text_arg<'a>(
 ///
 /// # Safety
 /// `p` is NULL or points to `n` valid records that outlive `'a`.
-pub(crate) unsafe fn slice_arg<'a, T>(p: *const T, n: usize, name: &str) -> Result<&'a [T], Failure> {
+pub(crate) unsafe fn slice_arg<'a, T>(
+    p: *const T,
+    n: usize,
+    name: &str,
+) -> Result<&'a [T], Failure> {
     if n == 0 {
         return Ok(&[]);
     }
@@ -105,7 +109,10 @@ pub(crate) fn json_arg<T: DeserializeOwned>(text: &str, what: &str) -> Result<T,
 /// Serialize a core value in its serde form.
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
     serde_json::to_string(value).map_err(|e| {
-        Failure::new(ENCOURS_OTHER_ERROR, format!("cannot serialize to JSON: {e}"))
+        Failure::new(
+            ENCOURS_OTHER_ERROR,
+            format!("cannot serialize to JSON: {e}"),
+        )
     })
 }
 

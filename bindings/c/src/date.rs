@@ -5,8 +5,8 @@ use std::ffi::c_char;
 use chrono::NaiveDate;
 
 use crate::convert::{date_arg, date_out, parts, str_arg, write, write_str_buf, ymd};
-use crate::error::{Failure, encours_status};
 use crate::error::encours_status::*;
+use crate::error::{Failure, encours_status};
 
 /// The day number (days since 1970-01-01, negative before) of `year-month-day`.
 ///
@@ -63,7 +63,10 @@ pub unsafe extern "C" fn encours_date_to_ymd(
 /// # Safety
 /// `iso` is a NUL-terminated string; `out_days` points to a writable `int32_t`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn encours_date_parse(iso: *const c_char, out_days: *mut i32) -> encours_status {
+pub unsafe extern "C" fn encours_date_parse(
+    iso: *const c_char,
+    out_days: *mut i32,
+) -> encours_status {
     ffi_boundary! { status;
         check_null!(out_days);
         // SAFETY: NUL-terminated by contract (NULL checked inside).

@@ -166,7 +166,18 @@ fn calendar_status(e: &CalendarError) -> encours_status {
 
 fn terms_status(e: &TermsError) -> encours_status {
     match e {
-        TermsError::NotBuilt => ENCOURS_TERMS_INVALID,
+        TermsError::UnexpectedToken { .. } | TermsError::UnexpectedEnd { .. } => {
+            ENCOURS_PARSE_ERROR
+        }
+        TermsError::NoLines
+        | TermsError::InvalidShare { .. }
+        | TermsError::SharesNotHundred { .. }
+        | TermsError::NoBalanceLeft { .. }
+        | TermsError::InvalidDiscount { .. }
+        | TermsError::InvalidDayOfMonth { .. } => ENCOURS_TERMS_INVALID,
+        TermsError::DateOutOfRange { .. } => ENCOURS_INVALID_DATE,
+        TermsError::AmountNotInMinorUnits { .. } => ENCOURS_INVALID_AMOUNT,
+        TermsError::Money(m) => money_status(m),
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -455,7 +466,10 @@ mod tests {
         // Published numbers: changing one breaks every compiled C program.
         for (i, (status, name)) in STATUS_NAMES.iter().enumerate() {
             assert_eq!(*status as u32 as usize, i, "{name:?}");
-            assert_eq!(unsafe { CStr::from_ptr(encours_status_name(*status as u32)) }, *name);
+            assert_eq!(
+                unsafe { CStr::from_ptr(encours_status_name(*status as u32)) },
+                *name
+            );
         }
         assert_eq!(ENCOURS_PANIC as u32, 15);
         assert_eq!(ENCOURS_OTHER_ERROR as u32, 25);
@@ -466,50 +480,391 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         let eur = Money::zero(Currency::EUR);
         let cases: Vec<(Error, encours_status)> = vec![
-            (MoneyError::InvalidCurrencyCode { code: "E".into() }.into(), ENCOURS_INVALID_CURRENCY),
-            (MoneyError::UnknownCurrency { code: "EUX".into() }.into(), ENCOURS_UNKNOWN_CURRENCY),
-            (MoneyError::InvalidMinorUnits { code: "XBT".into(), minor_units: 9 }.into(), ENCOURS_INVALID_CURRENCY),
-            (MoneyError::CurrencyMismatch { operation: "add", left: Currency::EUR, right: Currency::USD }.into(), ENCOURS_CURRENCY_MISMATCH),
-            (MoneyError::Overflow { operation: "add" }.into(), ENCOURS_OVERFLOW),
-            (MoneyError::InvalidAmount { field: "amount", value: "x".into(), reason: "r".into() }.into(), ENCOURS_INVALID_AMOUNT),
-            (MoneyError::InvalidRatios { ratios: "[]".into(), reason: "r" }.into(), ENCOURS_INVALID_ARGUMENT),
-            (MoneyError::InvalidParts { parts: 0 }.into(), ENCOURS_INVALID_ARGUMENT),
-            (MoneyError::MissingRate { from: Currency::EUR, to: Currency::USD }.into(), ENCOURS_RATE_UNAVAILABLE),
-            (MoneyError::InvalidRate { from: Currency::EUR, to: Currency::USD, rate: rust_decimal::Decimal::ZERO }.into(), ENCOURS_INVALID_ARGUMENT),
-            (CalendarError::UnknownCalendar { code: "X".into(), known: String::new() }.into(), ENCOURS_UNKNOWN_CALENDAR),
-            (CalendarError::InvalidMonth { rule: "r".into(), month: 13 }.into(), ENCOURS_CALENDAR_INVALID),
-            (CalendarError::InvalidDay { rule: "r".into(), month: 2, day: 30, max: 29 }.into(), ENCOURS_CALENDAR_INVALID),
-            (CalendarError::InvalidNth { rule: "r".into(), n: 6 }.into(), ENCOURS_CALENDAR_INVALID),
-            (CalendarError::InvalidEasterOffset { rule: "r".into(), offset: 999 }.into(), ENCOURS_CALENDAR_INVALID),
-            (CalendarError::InvalidValidity { rule: "r".into(), valid_from: 2, valid_to: 1 }.into(), ENCOURS_CALENDAR_INVALID),
-            (CalendarError::EmptyName { what: "w".into() }.into(), ENCOURS_CALENDAR_INVALID),
-            (CalendarError::NoWorkingWeekday { calendar: "c".into() }.into(), ENCOURS_CALENDAR_INVALID),
-            (CalendarError::NoBusinessDay { calendar: "c".into(), from: day, direction: "after", searched_days: 1 }.into(), ENCOURS_NO_BUSINESS_DAY),
-            (CalendarError::DateOutOfRange { operation: "roll", date: day, by: 1 }.into(), ENCOURS_INVALID_DATE),
-            (CalendarError::YearOutOfRange { operation: "o", year: 1 }.into(), ENCOURS_INVALID_DATE),
-            (TermsError::NotBuilt.into(), ENCOURS_TERMS_INVALID),
-            (LedgerError::DuplicateId { kind: "item", id: "F".into() }.into(), ENCOURS_LEDGER_INVALID),
-            (LedgerError::Unknown { kind: "item", id: "F".into(), referenced_by: "x".into() }.into(), ENCOURS_NOT_FOUND),
-            (LedgerError::InvalidField { record: "item", id: "F".into(), field: "amount", value: "0".into(), expected: "e".into() }.into(), ENCOURS_LEDGER_INVALID),
-            (LedgerError::OverApplication { source_kind: "payment", source_id: "P".into(), item: "F".into(), amount: eur, available: eur, what: "w" }.into(), ENCOURS_OVER_APPLICATION),
-            (LedgerError::ParentCycle { id: "C".into() }.into(), ENCOURS_LEDGER_INVALID),
-            (LedgerError::Money(MoneyError::Overflow { operation: "add" }).into(), ENCOURS_OVERFLOW),
+            (
+                MoneyError::InvalidCurrencyCode { code: "E".into() }.into(),
+                ENCOURS_INVALID_CURRENCY,
+            ),
+            (
+                MoneyError::UnknownCurrency { code: "EUX".into() }.into(),
+                ENCOURS_UNKNOWN_CURRENCY,
+            ),
+            (
+                MoneyError::InvalidMinorUnits {
+                    code: "XBT".into(),
+                    minor_units: 9,
+                }
+                .into(),
+                ENCOURS_INVALID_CURRENCY,
+            ),
+            (
+                MoneyError::CurrencyMismatch {
+                    operation: "add",
+                    left: Currency::EUR,
+                    right: Currency::USD,
+                }
+                .into(),
+                ENCOURS_CURRENCY_MISMATCH,
+            ),
+            (
+                MoneyError::Overflow { operation: "add" }.into(),
+                ENCOURS_OVERFLOW,
+            ),
+            (
+                MoneyError::InvalidAmount {
+                    field: "amount",
+                    value: "x".into(),
+                    reason: "r".into(),
+                }
+                .into(),
+                ENCOURS_INVALID_AMOUNT,
+            ),
+            (
+                MoneyError::InvalidRatios {
+                    ratios: "[]".into(),
+                    reason: "r",
+                }
+                .into(),
+                ENCOURS_INVALID_ARGUMENT,
+            ),
+            (
+                MoneyError::InvalidParts { parts: 0 }.into(),
+                ENCOURS_INVALID_ARGUMENT,
+            ),
+            (
+                MoneyError::MissingRate {
+                    from: Currency::EUR,
+                    to: Currency::USD,
+                }
+                .into(),
+                ENCOURS_RATE_UNAVAILABLE,
+            ),
+            (
+                MoneyError::InvalidRate {
+                    from: Currency::EUR,
+                    to: Currency::USD,
+                    rate: rust_decimal::Decimal::ZERO,
+                }
+                .into(),
+                ENCOURS_INVALID_ARGUMENT,
+            ),
+            (
+                CalendarError::UnknownCalendar {
+                    code: "X".into(),
+                    known: String::new(),
+                }
+                .into(),
+                ENCOURS_UNKNOWN_CALENDAR,
+            ),
+            (
+                CalendarError::InvalidMonth {
+                    rule: "r".into(),
+                    month: 13,
+                }
+                .into(),
+                ENCOURS_CALENDAR_INVALID,
+            ),
+            (
+                CalendarError::InvalidDay {
+                    rule: "r".into(),
+                    month: 2,
+                    day: 30,
+                    max: 29,
+                }
+                .into(),
+                ENCOURS_CALENDAR_INVALID,
+            ),
+            (
+                CalendarError::InvalidNth {
+                    rule: "r".into(),
+                    n: 6,
+                }
+                .into(),
+                ENCOURS_CALENDAR_INVALID,
+            ),
+            (
+                CalendarError::InvalidEasterOffset {
+                    rule: "r".into(),
+                    offset: 999,
+                }
+                .into(),
+                ENCOURS_CALENDAR_INVALID,
+            ),
+            (
+                CalendarError::InvalidValidity {
+                    rule: "r".into(),
+                    valid_from: 2,
+                    valid_to: 1,
+                }
+                .into(),
+                ENCOURS_CALENDAR_INVALID,
+            ),
+            (
+                CalendarError::EmptyName { what: "w".into() }.into(),
+                ENCOURS_CALENDAR_INVALID,
+            ),
+            (
+                CalendarError::NoWorkingWeekday {
+                    calendar: "c".into(),
+                }
+                .into(),
+                ENCOURS_CALENDAR_INVALID,
+            ),
+            (
+                CalendarError::NoBusinessDay {
+                    calendar: "c".into(),
+                    from: day,
+                    direction: "after",
+                    searched_days: 1,
+                }
+                .into(),
+                ENCOURS_NO_BUSINESS_DAY,
+            ),
+            (
+                CalendarError::DateOutOfRange {
+                    operation: "roll",
+                    date: day,
+                    by: 1,
+                }
+                .into(),
+                ENCOURS_INVALID_DATE,
+            ),
+            (
+                CalendarError::YearOutOfRange {
+                    operation: "o",
+                    year: 1,
+                }
+                .into(),
+                ENCOURS_INVALID_DATE,
+            ),
+            (
+                TermsError::UnexpectedToken {
+                    text: "t".into(),
+                    token: "x".into(),
+                    column: 1,
+                    expected: "e",
+                }
+                .into(),
+                ENCOURS_PARSE_ERROR,
+            ),
+            (
+                TermsError::UnexpectedEnd {
+                    text: "t".into(),
+                    column: 1,
+                    expected: "e",
+                }
+                .into(),
+                ENCOURS_PARSE_ERROR,
+            ),
+            (TermsError::NoLines.into(), ENCOURS_TERMS_INVALID),
+            (
+                TermsError::InvalidShare {
+                    line_index: 0,
+                    share: rust_decimal::Decimal::ZERO,
+                }
+                .into(),
+                ENCOURS_TERMS_INVALID,
+            ),
+            (
+                TermsError::SharesNotHundred {
+                    total: rust_decimal::Decimal::ONE,
+                }
+                .into(),
+                ENCOURS_TERMS_INVALID,
+            ),
+            (
+                TermsError::NoBalanceLeft {
+                    total: rust_decimal::Decimal::ONE_HUNDRED,
+                }
+                .into(),
+                ENCOURS_TERMS_INVALID,
+            ),
+            (
+                TermsError::InvalidDiscount {
+                    percent: rust_decimal::Decimal::ZERO,
+                }
+                .into(),
+                ENCOURS_TERMS_INVALID,
+            ),
+            (
+                TermsError::InvalidDayOfMonth {
+                    rule: "r".into(),
+                    day: 32,
+                }
+                .into(),
+                ENCOURS_TERMS_INVALID,
+            ),
+            (
+                TermsError::DateOutOfRange {
+                    operation: "o".into(),
+                    date: day,
+                }
+                .into(),
+                ENCOURS_INVALID_DATE,
+            ),
+            (
+                TermsError::AmountNotInMinorUnits { amount: eur }.into(),
+                ENCOURS_INVALID_AMOUNT,
+            ),
+            (
+                TermsError::Money(MoneyError::Overflow { operation: "m" }).into(),
+                ENCOURS_OVERFLOW,
+            ),
+            (
+                LedgerError::DuplicateId {
+                    kind: "item",
+                    id: "F".into(),
+                }
+                .into(),
+                ENCOURS_LEDGER_INVALID,
+            ),
+            (
+                LedgerError::Unknown {
+                    kind: "item",
+                    id: "F".into(),
+                    referenced_by: "x".into(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                LedgerError::InvalidField {
+                    record: "item",
+                    id: "F".into(),
+                    field: "amount",
+                    value: "0".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_LEDGER_INVALID,
+            ),
+            (
+                LedgerError::OverApplication {
+                    source_kind: "payment",
+                    source_id: "P".into(),
+                    item: "F".into(),
+                    amount: eur,
+                    available: eur,
+                    what: "w",
+                }
+                .into(),
+                ENCOURS_OVER_APPLICATION,
+            ),
+            (
+                LedgerError::ParentCycle { id: "C".into() }.into(),
+                ENCOURS_LEDGER_INVALID,
+            ),
+            (
+                LedgerError::Money(MoneyError::Overflow { operation: "add" }).into(),
+                ENCOURS_OVERFLOW,
+            ),
             (ReportError::NotBuilt.into(), ENCOURS_REPORT_INVALID),
-            (InterestError::InvalidRateTable { table: "t".into(), reason: "r".into() }.into(), ENCOURS_INTEREST_INVALID),
-            (InterestError::RateNotCovered { table: "t".into(), date: day, first: day }.into(), ENCOURS_RATE_UNAVAILABLE),
-            (InterestError::RateNotVerified { table: "t".into(), date: day, verified_through: day }.into(), ENCOURS_RATE_UNAVAILABLE),
-            (InterestError::UnknownRateTable { table: "t".into() }.into(), ENCOURS_RATE_UNAVAILABLE),
-            (InterestError::NegativePrincipal { principal: eur }.into(), ENCOURS_INVALID_AMOUNT),
-            (InterestError::InvalidDebt { debt: eur }.into(), ENCOURS_INVALID_AMOUNT),
-            (InterestError::IndemnityCurrency { jurisdiction: encours_core::interest::Jurisdiction::France, expected: Currency::EUR, found: Currency::USD }.into(), ENCOURS_CURRENCY_MISMATCH),
-            (InterestError::InvalidRule { field: "rate", value: "-1".into(), reason: "r" }.into(), ENCOURS_INTEREST_INVALID),
-            (InterestError::DateOutOfRange { operation: "o", date: day }.into(), ENCOURS_INVALID_DATE),
-            (InterestError::Money(MoneyError::Overflow { operation: "m" }).into(), ENCOURS_OVERFLOW),
-            (DunningError::InvalidConfig { location: "l".into(), message: "m".into() }.into(), ENCOURS_DUNNING_INVALID),
-            (DunningError::UnknownScenario { scenario: "s".into(), customer: "c".into() }.into(), ENCOURS_NOT_FOUND),
-            (DunningError::DateOutOfRange { what: "w", item: "i".into() }.into(), ENCOURS_INVALID_DATE),
-            (DunningError::Calendar { customer: "c".into(), source: CalendarError::UnknownCalendar { code: "X".into(), known: String::new() } }.into(), ENCOURS_UNKNOWN_CALENDAR),
-            (DunningError::Money(MoneyError::Overflow { operation: "m" }).into(), ENCOURS_OVERFLOW),
+            (
+                InterestError::InvalidRateTable {
+                    table: "t".into(),
+                    reason: "r".into(),
+                }
+                .into(),
+                ENCOURS_INTEREST_INVALID,
+            ),
+            (
+                InterestError::RateNotCovered {
+                    table: "t".into(),
+                    date: day,
+                    first: day,
+                }
+                .into(),
+                ENCOURS_RATE_UNAVAILABLE,
+            ),
+            (
+                InterestError::RateNotVerified {
+                    table: "t".into(),
+                    date: day,
+                    verified_through: day,
+                }
+                .into(),
+                ENCOURS_RATE_UNAVAILABLE,
+            ),
+            (
+                InterestError::UnknownRateTable { table: "t".into() }.into(),
+                ENCOURS_RATE_UNAVAILABLE,
+            ),
+            (
+                InterestError::NegativePrincipal { principal: eur }.into(),
+                ENCOURS_INVALID_AMOUNT,
+            ),
+            (
+                InterestError::InvalidDebt { debt: eur }.into(),
+                ENCOURS_INVALID_AMOUNT,
+            ),
+            (
+                InterestError::IndemnityCurrency {
+                    jurisdiction: encours_core::interest::Jurisdiction::France,
+                    expected: Currency::EUR,
+                    found: Currency::USD,
+                }
+                .into(),
+                ENCOURS_CURRENCY_MISMATCH,
+            ),
+            (
+                InterestError::InvalidRule {
+                    field: "rate",
+                    value: "-1".into(),
+                    reason: "r",
+                }
+                .into(),
+                ENCOURS_INTEREST_INVALID,
+            ),
+            (
+                InterestError::DateOutOfRange {
+                    operation: "o",
+                    date: day,
+                }
+                .into(),
+                ENCOURS_INVALID_DATE,
+            ),
+            (
+                InterestError::Money(MoneyError::Overflow { operation: "m" }).into(),
+                ENCOURS_OVERFLOW,
+            ),
+            (
+                DunningError::InvalidConfig {
+                    location: "l".into(),
+                    message: "m".into(),
+                }
+                .into(),
+                ENCOURS_DUNNING_INVALID,
+            ),
+            (
+                DunningError::UnknownScenario {
+                    scenario: "s".into(),
+                    customer: "c".into(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                DunningError::DateOutOfRange {
+                    what: "w",
+                    item: "i".into(),
+                }
+                .into(),
+                ENCOURS_INVALID_DATE,
+            ),
+            (
+                DunningError::Calendar {
+                    customer: "c".into(),
+                    source: CalendarError::UnknownCalendar {
+                        code: "X".into(),
+                        known: String::new(),
+                    },
+                }
+                .into(),
+                ENCOURS_UNKNOWN_CALENDAR,
+            ),
+            (
+                DunningError::Money(MoneyError::Overflow { operation: "m" }).into(),
+                ENCOURS_OVERFLOW,
+            ),
         ];
         for (err, status) in &cases {
             assert_eq!(status_of(err), *status, "{err}");
@@ -529,7 +884,9 @@ mod tests {
             }
         }
         assert_eq!(boom(), ENCOURS_PANIC);
-        let msg = unsafe { CStr::from_ptr(encours_last_error()) }.to_str().unwrap();
+        let msg = unsafe { CStr::from_ptr(encours_last_error()) }
+            .to_str()
+            .unwrap();
         assert!(msg.contains("deliberate test panic"), "{msg}");
         assert_eq!(encours_last_error_length(), msg.len());
     }

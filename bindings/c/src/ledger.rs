@@ -143,7 +143,9 @@ fn kind_arg(kind: u32, field: &str) -> Result<ItemKind, Failure> {
         ENCOURS_ITEM_CREDIT_NOTE => Ok(ItemKind::CreditNote),
         other => Err(Failure::new(
             ENCOURS_INVALID_ARGUMENT,
-            format!("invalid {field} {other}: expected 0 (invoice), 1 (debit note) or 2 (credit note)"),
+            format!(
+                "invalid {field} {other}: expected 0 (invoice), 1 (debit note) or 2 (credit note)"
+            ),
         )),
     }
 }

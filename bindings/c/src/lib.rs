@@ -26,13 +26,14 @@
 // Declaration order is the order of the header's sections.
 #[macro_use]
 mod error;
-mod convert;
-mod version;
-mod date;
-mod money;
-mod ledger;
 mod calendar;
+mod convert;
+mod date;
 mod interest;
+mod ledger;
+mod money;
+mod terms;
+mod version;
 
 pub use calendar::*;
 pub use date::*;
@@ -40,4 +41,5 @@ pub use error::*;
 pub use interest::*;
 pub use ledger::*;
 pub use money::*;
+pub use terms::*;
 pub use version::*;

@@ -5,7 +5,9 @@ use std::ffi::c_char;
 use encours_core::money::{Money, Remainder, RoundingMode};
 use rust_decimal::Decimal;
 
-use crate::convert::{currency_arg, money_arg, money_out, slice_arg, str_arg, write, write_str_buf};
+use crate::convert::{
+    currency_arg, money_arg, money_out, slice_arg, str_arg, write, write_str_buf,
+};
 use crate::error::encours_status::*;
 use crate::error::{Failure, encours_status};
 
@@ -53,7 +55,9 @@ pub(crate) fn rounding_arg(mode: u32) -> Result<RoundingMode, Failure> {
         ENCOURS_ROUNDING_UP => Ok(RoundingMode::Up),
         other => Err(Failure::new(
             ENCOURS_INVALID_ARGUMENT,
-            format!("invalid rounding mode {other}: expected 0 (half up), 1 (half even), 2 (down) or 3 (up)"),
+            format!(
+                "invalid rounding mode {other}: expected 0 (half up), 1 (half even), 2 (down) or 3 (up)"
+            ),
         )),
     }
 }

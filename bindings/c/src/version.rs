@@ -33,7 +33,9 @@ mod tests {
 
     #[test]
     fn version_is_the_crate_version_and_the_header_macros() {
-        let v = unsafe { CStr::from_ptr(encours_version()) }.to_str().unwrap();
+        let v = unsafe { CStr::from_ptr(encours_version()) }
+            .to_str()
+            .unwrap();
         assert_eq!(v, env!("CARGO_PKG_VERSION"));
         let header = include_str!("../include/encours.h");
         let define = |name: &str| {
@@ -45,10 +47,22 @@ mod tests {
                 .to_owned()
         };
         assert_eq!(define("ENCOURS_VERSION"), format!("\"{v}\""));
-        assert_eq!(define("ENCOURS_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MAJOR"));
-        assert_eq!(define("ENCOURS_VERSION_MINOR"), env!("CARGO_PKG_VERSION_MINOR"));
-        assert_eq!(define("ENCOURS_VERSION_PATCH"), env!("CARGO_PKG_VERSION_PATCH"));
-        assert_eq!(define("ENCOURS_ABI_VERSION"), ENCOURS_ABI_VERSION.to_string());
+        assert_eq!(
+            define("ENCOURS_VERSION_MAJOR"),
+            env!("CARGO_PKG_VERSION_MAJOR")
+        );
+        assert_eq!(
+            define("ENCOURS_VERSION_MINOR"),
+            env!("CARGO_PKG_VERSION_MINOR")
+        );
+        assert_eq!(
+            define("ENCOURS_VERSION_PATCH"),
+            env!("CARGO_PKG_VERSION_PATCH")
+        );
+        assert_eq!(
+            define("ENCOURS_ABI_VERSION"),
+            ENCOURS_ABI_VERSION.to_string()
+        );
         assert_eq!(encours_abi_version(), ENCOURS_ABI_VERSION);
     }
 }

@@ -81,8 +81,14 @@ fn every_extern_c_function_is_wrapped_in_the_panic_boundary() {
             }
         }
     }
-    assert!(seen >= 40, "only {seen} extern \"C\" functions found: is the scan broken?");
-    assert!(missing.is_empty(), "functions without ffi_boundary!: {missing:#?}");
+    assert!(
+        seen >= 40,
+        "only {seen} extern \"C\" functions found: is the scan broken?"
+    );
+    assert!(
+        missing.is_empty(),
+        "functions without ffi_boundary!: {missing:#?}"
+    );
 }
 
 #[test]
