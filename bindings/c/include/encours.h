@@ -746,6 +746,60 @@ encours_status encours_date_parse(const char *iso, int32_t *out_days);
 encours_status encours_date_format(int32_t days, char *buf, size_t buf_len, size_t *out_len);
 
 /**
+ * Today's dunning plan: the reminders, letters and tasks due on `as_of` for the
+ * ledger, under `config_json` (the core's dunning configuration: scenarios, steps,
+ * assignment rules, policies), given `history_json` (the actions already taken, as
+ * `encours_dunning_history_record_json` builds it; NULL for none) and
+ * `promises_json` (a JSON array of promises to pay; NULL for none).
+ *
+ * The plan is a pure function of its inputs: run again on the same day with the
+ * plan's actions recorded in the history, it proposes nothing new. Customers'
+ * calendars are the built-in ones; interest uses the built-in rate tables.
+ * `*out` receives the plan as JSON in the core's form (`{"as_of":..., "actions":
+ * [...], "left_out": [...], "assignments": [...]}`, each action and each item left
+ * out with its reasons), owned by the caller (release with `encours_string_free`).
+ *
+ * Statuses: `ENCOURS_INVALID_JSON` for malformed JSON or a configuration that breaks
+ * a rule (the message says which), `ENCOURS_NOT_FOUND` for a customer forced onto an
+ * unknown scenario, `ENCOURS_UNKNOWN_CALENDAR`, `ENCOURS_RATE_UNAVAILABLE`,
+ * `ENCOURS_INVALID_DATE`. Reads the ledger only (see `encours_ledger` on threads).
+ *
+ * # Safety
+ * `ledger` is a live handle; `config_json` points to `config_len` readable bytes;
+ * `history_json` and `promises_json` are NULL or point to their length of readable
+ * bytes; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_dunning_plan_json(const struct encours_ledger *ledger,
+                                         const char *config_json,
+                                         size_t config_len,
+                                         const char *history_json,
+                                         size_t history_len,
+                                         const char *promises_json,
+                                         size_t promises_len,
+                                         int32_t as_of,
+                                         char **out,
+                                         size_t *out_len);
+
+/**
+ * Record every action of a plan (from `encours_dunning_plan_json`) as taken on the
+ * plan's date, in a history (`history_json`, NULL for an empty one). `*out` receives
+ * the new history as JSON, owned by the caller (release with `encours_string_free`);
+ * persist it and pass it to the next `encours_dunning_plan_json`. To record only the
+ * actions actually carried out, remove the others from the plan's `actions` first.
+ * `ENCOURS_INVALID_JSON` for malformed documents. Thread-safe.
+ *
+ * # Safety
+ * `history_json` is NULL or points to `history_len` readable bytes; `plan_json`
+ * points to `plan_len` readable bytes; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_dunning_history_record_json(const char *history_json,
+                                                   size_t history_len,
+                                                   const char *plan_json,
+                                                   size_t plan_len,
+                                                   char **out,
+                                                   size_t *out_len);
+
+/**
  * Late-payment interest on `principal_minor` (minor units of `currency`, zero or
  * positive) due on `due_date`, for the days after it through `until` inclusive,
  * under `rule_json` (the core's `InterestRule`, e.g. `{"rate":{"kind":"statutory",

@@ -29,6 +29,7 @@ mod error;
 mod calendar;
 mod convert;
 mod date;
+mod dunning;
 mod interest;
 mod ledger;
 mod money;
@@ -37,6 +38,7 @@ mod version;
 
 pub use calendar::*;
 pub use date::*;
+pub use dunning::*;
 pub use error::*;
 pub use interest::*;
 pub use ledger::*;
