@@ -8,7 +8,8 @@
 #   4. run each under valgrind and built with -fsanitize=address,undefined, after
 #      checking on a deliberate leak and overflow that both tools really catch errors;
 #   5. generate encours.pc and compile a program with pkg-config; build the CMake
-#      example when cmake is available; build and run examples/c/aging.c.
+#      example when cmake is available; build and run the README's example and
+#      examples/c/aging.c.
 # Any failure fails the script. Each C test ends with "N passed, N failed".
 set -euo pipefail
 
@@ -280,6 +281,20 @@ if command -v cmake >/dev/null 2>&1; then
     fi
 else
     echo "SKIP: cmake is not installed and could not be installed within a minute"
+fi
+
+section "README example"
+# The first C block of bindings/c/README.md, compiled as it stands.
+awk '/^```c$/ {on = 1; next} on && /^```$/ {exit} on {print}' bindings/c/README.md >"$OUT/readme_example.c"
+if [ ! -s "$OUT/readme_example.c" ]; then
+    fail "no C example found in bindings/c/README.md"
+elif $CC "${CFLAGS[@]}" "$OUT/readme_example.c" -L"$LIBDIR" -lencours -Wl,-rpath,"$LIBDIR" -o "$OUT/readme_example" &&
+    "$OUT/readme_example" >"$OUT/readme_example.log" 2>&1 &&
+    grep -q "balance after the payment: 0.00 EUR" "$OUT/readme_example.log"; then
+    sed 's/^/  /' "$OUT/readme_example.log"
+else
+    fail "the README example (log $OUT/readme_example.log)"
+    cat "$OUT/readme_example.log" 2>/dev/null || true
 fi
 
 section "examples/c/aging.c"
