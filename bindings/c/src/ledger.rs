@@ -900,3 +900,21 @@ pub unsafe extern "C" fn encours_ledger_balance_str(
         unsafe { write_str_buf(&m.amount().to_string(), buf, buf_len, out_len) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_layouts_are_pinned() {
+        // The ABI on 64-bit targets; tests/test_version.c checks the same sizes in C.
+        // A change here must raise ENCOURS_ABI_VERSION.
+        if size_of::<usize>() == 8 {
+            assert_eq!(size_of::<encours_money>(), 16);
+            assert_eq!(size_of::<encours_customer_rec>(), 80);
+            assert_eq!(size_of::<encours_item_rec>(), 56);
+            assert_eq!(size_of::<encours_payment_rec>(), 48);
+            assert_eq!(size_of::<encours_application_rec>(), 56);
+        }
+    }
+}

@@ -20,7 +20,7 @@ LIBDIR=$TARGET_DIR/debug
 OUT=$TARGET_DIR/c-tests
 INCLUDE=$ROOT/bindings/c/include
 CC=${CC:-cc}
-CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$INCLUDE")
+CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$INCLUDE")
 mkdir -p "$OUT"
 
 failures=0

@@ -25,6 +25,16 @@ int main(int argc, char **argv) {
   CHECK_STR(encours_status_name(ENCOURS_OTHER_ERROR), "ENCOURS_OTHER_ERROR");
   CHECK_STR(encours_status_name(4000000000u), "ENCOURS_UNKNOWN_STATUS");
 
+  /* Struct layouts are ABI (x86-64/aarch64 Linux): a change must raise ENCOURS_ABI_VERSION.
+   * bindings/c/src/ledger.rs pins the same sizes on the Rust side. */
+  if (sizeof(void *) == 8) {
+    CHECK_INT(sizeof(encours_money), 16);
+    CHECK_INT(sizeof(encours_customer_rec), 80);
+    CHECK_INT(sizeof(encours_item_rec), 56);
+    CHECK_INT(sizeof(encours_payment_rec), 48);
+    CHECK_INT(sizeof(encours_application_rec), 56);
+  }
+
   /* No failure yet: an empty message. */
   CHECK_STR(encours_last_error(), "");
   CHECK_INT(encours_last_error_length(), 0);
