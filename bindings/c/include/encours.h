@@ -693,8 +693,9 @@ encours_status encours_calendar_day_kind_json(const struct encours_calendar *cal
 
 /**
  * Free a string the library allocated (a JSON document from a `*_json` function,
- * `encours_ledger_to_json`…). `NULL` is a no-op. Passing any other pointer, or
- * freeing twice, is undefined behaviour. Thread-safe.
+ * `encours_ledger_to_json`…). `NULL` is a no-op. Passing any other pointer (one from
+ * `malloc`, or a library string shortened by writing a NUL into it), or freeing
+ * twice, is undefined behaviour. Thread-safe.
  *
  * # Safety
  * `s` is NULL or a string returned by this library and not yet freed.
