@@ -173,6 +173,46 @@
 #define ENCOURS_AMOUNT_BUFFER_SIZE 40
 
 /**
+ * Rows per customer account.
+ */
+#define ENCOURS_GROUP_BY_CUSTOMER 0
+
+/**
+ * Rows per customer segment.
+ */
+#define ENCOURS_GROUP_BY_SEGMENT 1
+
+/**
+ * Rows per group (the top of each customer's parent chain).
+ */
+#define ENCOURS_GROUP_BY_GROUP 2
+
+/**
+ * One row for the whole portfolio (per currency).
+ */
+#define ENCOURS_GROUP_BY_PORTFOLIO 3
+
+/**
+ * Pareto set of open items.
+ */
+#define ENCOURS_PARETO_ITEMS 0
+
+/**
+ * Pareto set of customers by open debits.
+ */
+#define ENCOURS_PARETO_CUSTOMERS 1
+
+/**
+ * Which rows of a summary: one per key and currency.
+ */
+#define ENCOURS_SUMMARY_ROWS 0
+
+/**
+ * Which rows of a summary: the portfolio, one per currency.
+ */
+#define ENCOURS_SUMMARY_PORTFOLIO 1
+
+/**
  * "N days end of month" read as invoice date + N days, then to the end of that month
  * (the usual French reading of "45 jours fin de mois").
  */
@@ -338,6 +378,16 @@ typedef struct encours_calendar encours_calendar;
  * fine).
  */
 typedef struct encours_ledger encours_ledger;
+
+/**
+ * The portfolio summary: aging and every metric per row, plus portfolio rows and
+ * Pareto sets, computed in one pass.
+ *
+ * Opaque. Created by `encours_summary_new`, released by `encours_summary_free`.
+ * Immutable: may be read from several threads at once. Strings it hands out (row
+ * keys, names, labels) stay valid until it is freed.
+ */
+typedef struct encours_summary encours_summary;
 
 /**
  * Payment terms: one or more dated shares of an invoice, and an optional
@@ -520,6 +570,98 @@ typedef struct encours_application_rec {
    */
   uint32_t rule;
 } encours_application_rec;
+
+/**
+ * A metric: its value in hundredths (`4550` is 45.50 days), or undefined.
+ */
+typedef struct encours_metric {
+  /**
+   * Non-zero when the metric has a value; zero when it is undefined (no sales,
+   * nothing paid…: the JSON form says why).
+   */
+  uint8_t defined;
+  /**
+   * The value × 100 (metrics are rounded to 2 decimals), when defined; 0 otherwise.
+   */
+  int64_t hundredths;
+} encours_metric;
+
+/**
+ * One row of a portfolio summary, in one currency. Amounts are minor units of
+ * `currency`; strings are borrowed from the summary (valid until
+ * `encours_summary_free`), NULL when absent.
+ */
+typedef struct encours_summary_row {
+  /**
+   * Customer id, segment, group root id, or NULL (portfolio rows, customers without
+   * a segment).
+   */
+  const char *key;
+  /**
+   * Customer or group name, or NULL.
+   */
+  const char *name;
+  /**
+   * ISO code of every amount in the row, NUL-terminated.
+   */
+  char currency[4];
+  /**
+   * Decimals of the currency.
+   */
+  uint32_t minor_units;
+  /**
+   * Customers that contributed to the row.
+   */
+  uint64_t customers;
+  /**
+   * Open debits (sum of the aging buckets).
+   */
+  int64_t total_minor;
+  /**
+   * Part of the open debits in active dispute.
+   */
+  int64_t disputed_minor;
+  /**
+   * Open credit notes and unapplied cash (not aged).
+   */
+  int64_t credits_minor;
+  /**
+   * `total - credits`.
+   */
+  int64_t net_minor;
+  /**
+   * Open debit items.
+   */
+  uint64_t items;
+  /**
+   * Simple DSO (over the configured days, 90 by default).
+   */
+  struct encours_metric dso;
+  /**
+   * Best possible DSO.
+   */
+  struct encours_metric best_possible_dso;
+  /**
+   * Average days delinquent.
+   */
+  struct encours_metric average_days_delinquent;
+  /**
+   * Count-back DSO.
+   */
+  struct encours_metric count_back_dso;
+  /**
+   * Collection effectiveness index, percent.
+   */
+  struct encours_metric cei;
+  /**
+   * Amount-weighted days beyond terms of the items paid in the window.
+   */
+  struct encours_metric days_beyond_terms;
+  /**
+   * Payment index, 0–100 (PAYDEX scale).
+   */
+  struct encours_metric payment_index;
+} encours_summary_row;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1253,6 +1395,209 @@ encours_status encours_money_split(int64_t total_minor,
                                    uint32_t remainder,
                                    struct encours_money *out,
                                    size_t out_len);
+
+/**
+ * The aging report as of `as_of` (open debits by bucket of days overdue, disputed
+ * part, credits, net; per key and currency, with totals per currency) as JSON in the
+ * core's form. `edges` are the buckets' upper edges in days overdue, strictly
+ * increasing (`{0, 30, 60, 90, 180}` gives not due, 1-30, 31-60, 61-90, 91-180,
+ * >180); NULL with `n_edges` 0 for those standard buckets. `group_by` is an
+ * `ENCOURS_GROUP_BY_*`. `*out` owns the JSON (release with `encours_string_free`).
+ * `ENCOURS_REPORT_INVALID` for bad edges; `ENCOURS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `ledger` is a live handle; `edges` is NULL or points to `n_edges` readable values;
+ * `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_aging_json(const struct encours_ledger *ledger,
+                                  int32_t as_of,
+                                  const int64_t *edges,
+                                  size_t n_edges,
+                                  uint32_t group_by,
+                                  char **out,
+                                  size_t *out_len);
+
+/**
+ * Simple DSO over the last `days` days (AR / credit sales × days), best possible DSO
+ * and average days delinquent, per row, as a JSON array of rows in the core's form;
+ * a figure that cannot be computed is `{"undefined": "no_sales"}` (with its reason),
+ * never a made-up number. `ENCOURS_REPORT_INVALID` for `days` outside 1 to 3660.
+ * `*out` owns the JSON.
+ *
+ * # Safety
+ * `ledger` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_dso_simple_json(const struct encours_ledger *ledger,
+                                       int32_t as_of,
+                                       uint32_t days,
+                                       uint32_t group_by,
+                                       char **out,
+                                       size_t *out_len);
+
+/**
+ * Count-back DSO (AR exhausted against the sales of the months walked back, at most
+ * 12) per row, as a JSON array of rows in the core's form. `*out` owns the JSON.
+ *
+ * # Safety
+ * `ledger` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_dso_count_back_json(const struct encours_ledger *ledger,
+                                           int32_t as_of,
+                                           uint32_t group_by,
+                                           char **out,
+                                           size_t *out_len);
+
+/**
+ * Collection effectiveness index for the period `from` to `to` (inclusive), with
+ * sales divided by `sales_divisor` (1: the period's whole sales), per row, as a JSON
+ * array of rows in the core's form. `ENCOURS_REPORT_INVALID` for a bad period or
+ * divisor. `*out` owns the JSON.
+ *
+ * # Safety
+ * `ledger` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_cei_json(const struct encours_ledger *ledger,
+                                int32_t from,
+                                int32_t to,
+                                uint32_t sales_divisor,
+                                uint32_t group_by,
+                                char **out,
+                                size_t *out_len);
+
+/**
+ * Amount-weighted days beyond terms and the 0–100 payment index (PAYDEX scale: 80 =
+ * pays on time) of the items paid in the last `window_days` days, per row, as a JSON
+ * array of rows in the core's form. `*out` owns the JSON.
+ *
+ * # Safety
+ * `ledger` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_payment_behaviour_json(const struct encours_ledger *ledger,
+                                              int32_t as_of,
+                                              uint32_t window_days,
+                                              uint32_t group_by,
+                                              char **out,
+                                              size_t *out_len);
+
+/**
+ * The Pareto set per row: the fewest open items (or customers, `ENCOURS_PARETO_*`)
+ * holding at least `share` of the open amount (an exact decimal string, `"0.8"` for
+ * 80 %), with their ids, as a JSON array of rows in the core's form.
+ * `ENCOURS_INVALID_AMOUNT` for a share that is not a decimal, `ENCOURS_REPORT_INVALID`
+ * for one outside (0, 1]. `*out` owns the JSON.
+ *
+ * # Safety
+ * `ledger` is a live handle; `share` is NUL-terminated; `out` is writable; `out_len`
+ * NULL or writable.
+ */
+encours_status encours_pareto_json(const struct encours_ledger *ledger,
+                                   int32_t as_of,
+                                   uint32_t unit,
+                                   const char *share,
+                                   uint32_t group_by,
+                                   char **out,
+                                   size_t *out_len);
+
+/**
+ * Compute the portfolio summary of a ledger (aging, simple and count-back DSO, best
+ * possible DSO, ADD, CEI, days beyond terms, payment index, Pareto sets).
+ *
+ * `config_json` is the core's summary configuration (`{"as_of": "2024-12-31",
+ * "dso_days": 90, "buckets": {"edges": [0, 30, 60, 90, 180]}, ...}`, every field but
+ * `as_of` optional), or NULL for the defaults as of `as_of` (`as_of` is ignored when
+ * a configuration is given). With `fx_json` (the core's exchange rates: `{"rates":
+ * [{"from": "USD", "to": "EUR", "rate": "0.92"}]}`) and `base_currency`, the rows are
+ * converted to that currency (rounding `ENCOURS_ROUNDING_*`) and merged per key; NULL
+ * `fx_json` keeps one row per currency. On success `*out` owns a new handle (release
+ * with `encours_summary_free`). `ENCOURS_INVALID_JSON`, `ENCOURS_REPORT_INVALID`,
+ * `ENCOURS_RATE_UNAVAILABLE` (a missing exchange rate, named).
+ *
+ * # Safety
+ * `ledger` is a live handle; `config_json` and `fx_json` are NULL or point to their
+ * length of readable bytes; `base_currency` is NULL or NUL-terminated; `out` points
+ * to a writable `encours_summary*`.
+ */
+encours_status encours_summary_new(const struct encours_ledger *ledger,
+                                   int32_t as_of,
+                                   const char *config_json,
+                                   size_t config_len,
+                                   uint32_t group_by,
+                                   const char *fx_json,
+                                   size_t fx_len,
+                                   const char *base_currency,
+                                   uint32_t rounding,
+                                   struct encours_summary **out);
+
+/**
+ * Release a summary (and every string it handed out). `NULL` is a no-op.
+ *
+ * # Safety
+ * `summary` is NULL or a handle from this library not yet freed.
+ */
+void encours_summary_free(struct encours_summary *summary);
+
+/**
+ * The whole summary as JSON in the core's form (every input behind every figure, the
+ * reasons for undefined figures, the Pareto ids). `*out` owns the JSON.
+ *
+ * # Safety
+ * `summary` is a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_summary_to_json(const struct encours_summary *summary,
+                                       char **out,
+                                       size_t *out_len);
+
+/**
+ * Counts: aging buckets, rows (`ENCOURS_SUMMARY_ROWS`) and portfolio rows. Any
+ * out-pointer may be NULL.
+ *
+ * # Safety
+ * `summary` is a live handle; non-NULL out-pointers are writable.
+ */
+encours_status encours_summary_counts(const struct encours_summary *summary,
+                                      size_t *out_buckets,
+                                      size_t *out_rows,
+                                      size_t *out_portfolio_rows);
+
+/**
+ * The label of aging bucket `index` (`"not_due"`, `"1-30"`, …, `">180"`), borrowed
+ * from the summary (valid until `encours_summary_free`). `ENCOURS_NOT_FOUND` past
+ * the last bucket.
+ *
+ * # Safety
+ * `summary` is a live handle; `out` points to a writable `const char*`.
+ */
+encours_status encours_summary_label(const struct encours_summary *summary,
+                                     size_t index,
+                                     const char **out);
+
+/**
+ * Row `index` of the rows (`ENCOURS_SUMMARY_ROWS`) or of the portfolio rows
+ * (`ENCOURS_SUMMARY_PORTFOLIO`) as a plain struct. `ENCOURS_NOT_FOUND` past the last
+ * row; `ENCOURS_OVERFLOW` when an amount does not fit in int64 minor units (use
+ * `encours_summary_to_json`).
+ *
+ * # Safety
+ * `summary` is a live handle; `out` points to a writable struct.
+ */
+encours_status encours_summary_row_get(const struct encours_summary *summary,
+                                       uint32_t which,
+                                       size_t index,
+                                       struct encours_summary_row *out);
+
+/**
+ * The aging buckets of a row (as `encours_summary_row_get`), in label order, into
+ * `out[0..buckets]`. `ENCOURS_INSUFFICIENT_SIZE` when `out_len` is below the number
+ * of buckets (nothing written).
+ *
+ * # Safety
+ * `summary` is a live handle; `out` points to `out_len` writable structs.
+ */
+encours_status encours_summary_row_buckets(const struct encours_summary *summary,
+                                           uint32_t which,
+                                           size_t index,
+                                           struct encours_money *out,
+                                           size_t out_len);
 
 /**
  * Parse payment terms as typed in ERPs, in English or French (`"net 30"`, `"45 jours

@@ -196,7 +196,9 @@ fn ledger_status(e: &LedgerError) -> encours_status {
 
 fn report_status(e: &ReportError) -> encours_status {
     match e {
-        ReportError::NotBuilt => ENCOURS_REPORT_INVALID,
+        ReportError::InvalidConfig { .. } => ENCOURS_REPORT_INVALID,
+        ReportError::DateOutOfRange { .. } => ENCOURS_INVALID_DATE,
+        ReportError::Money(m) => money_status(m),
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -757,7 +759,32 @@ mod tests {
                 LedgerError::Money(MoneyError::Overflow { operation: "add" }).into(),
                 ENCOURS_OVERFLOW,
             ),
-            (ReportError::NotBuilt.into(), ENCOURS_REPORT_INVALID),
+            (
+                ReportError::InvalidConfig {
+                    field: "dso days".into(),
+                    value: "0".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_REPORT_INVALID,
+            ),
+            (
+                ReportError::DateOutOfRange {
+                    field: "f",
+                    date: day,
+                    days_or_months: "90 days".into(),
+                }
+                .into(),
+                ENCOURS_INVALID_DATE,
+            ),
+            (
+                ReportError::Money(MoneyError::MissingRate {
+                    from: Currency::USD,
+                    to: Currency::EUR,
+                })
+                .into(),
+                ENCOURS_RATE_UNAVAILABLE,
+            ),
             (
                 InterestError::InvalidRateTable {
                     table: "t".into(),

@@ -33,6 +33,7 @@ mod dunning;
 mod interest;
 mod ledger;
 mod money;
+mod reports;
 mod terms;
 mod version;
 
@@ -43,5 +44,6 @@ pub use error::*;
 pub use interest::*;
 pub use ledger::*;
 pub use money::*;
+pub use reports::*;
 pub use terms::*;
 pub use version::*;
