@@ -1,4 +1,4 @@
-/* examples/c/aging.c: load a ledger and print what each customer owes.
+/* examples/c/aging.c: load a ledger and print its aging table and DSO.
  *
  *   aging [LEDGER.json [AS_OF]]
  *
@@ -78,6 +78,50 @@ static encours_status build_sample(encours_ledger **out) {
   return encours_ledger_auto_apply(*out, "P-1", NULL, NULL);
 }
 
+/* An amount in minor units as text ("12400.00"). */
+static const char *amount(int64_t minor, uint32_t units, char *buf, size_t len) {
+  encours_money m = {.minor = minor, .minor_units = units};
+  size_t n = 0;
+  return encours_money_format(&m, buf, len, &n) == ENCOURS_OK ? buf : "?";
+}
+
+/* A metric in hundredths as text ("45.50"), or "n/a" when undefined. */
+static const char *metric(encours_metric m, char *buf, size_t len) {
+  if (!m.defined) return "n/a";
+  return amount(m.hundredths, 2, buf, len);
+}
+
+static void print_row(const encours_summary *s, uint32_t which, size_t row, size_t buckets) {
+  encours_summary_row r;
+  encours_money b[16];
+  if (buckets > 16 || encours_summary_row_get(s, which, row, &r) != ENCOURS_OK ||
+      encours_summary_row_buckets(s, which, row, b, 16) != ENCOURS_OK) {
+    printf("  (row %zu: %s)\n", row, encours_last_error());
+    return;
+  }
+  char text[ENCOURS_AMOUNT_BUFFER_SIZE];
+  printf("%-12s %-4s", r.key ? r.key : "TOTAL", r.currency);
+  for (size_t i = 0; i < buckets; i++) printf(" %10s", amount(b[i].minor, b[i].minor_units, text, sizeof text));
+  printf(" %11s", amount(r.total_minor, r.minor_units, text, sizeof text));
+  printf(" %7s\n", metric(r.dso, text, sizeof text));
+}
+
+static int print_report(const encours_summary *s, const char *as_of) {
+  size_t buckets = 0, rows = 0, portfolio = 0;
+  if (encours_summary_counts(s, &buckets, &rows, &portfolio) != ENCOURS_OK) return 1;
+  printf("Aging as of %s (amounts by days overdue; DSO over 90 days)\n", as_of);
+  printf("%-12s %-4s", "customer", "cur");
+  for (size_t i = 0; i < buckets; i++) {
+    const char *label = NULL;
+    encours_summary_label(s, i, &label);
+    printf(" %10s", label ? label : "?");
+  }
+  printf(" %11s %7s\n", "total", "DSO");
+  for (size_t i = 0; i < rows; i++) print_row(s, ENCOURS_SUMMARY_ROWS, i, buckets);
+  for (size_t i = 0; i < portfolio; i++) print_row(s, ENCOURS_SUMMARY_PORTFOLIO, i, buckets);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   encours_ledger *ledger = NULL;
   encours_status st;
@@ -106,23 +150,12 @@ int main(int argc, char **argv) {
     return die("encours_date_parse", st);
   }
 
-  size_t customers = 0, items = 0;
-  encours_ledger_counts(ledger, &customers, &items, NULL, NULL);
-  printf("%zu customers, %zu items; balances as of %s\n", customers, items,
-         argc > 2 ? argv[2] : "2024-12-31");
-  printf("%-12s %16s\n", "customer", "balance");
-  for (size_t i = 0; i < customers; i++) {
-    char id[128], amount[ENCOURS_AMOUNT_BUFFER_SIZE];
-    size_t n = 0;
-    encours_money balance;
-    if ((st = encours_ledger_customer_id(ledger, i, id, sizeof id, &n)) != ENCOURS_OK ||
-        (st = encours_ledger_balance(ledger, id, as_of, &balance)) != ENCOURS_OK ||
-        (st = encours_money_format(&balance, amount, sizeof amount, &n)) != ENCOURS_OK) {
-      encours_ledger_free(ledger);
-      return die("reading a balance", st);
-    }
-    printf("%-12s %12s %s\n", id, amount, balance.currency);
-  }
+  const char *as_of_text = argc > 2 ? argv[2] : "2024-12-31";
+  encours_summary *summary = NULL;
+  st = encours_summary_new(ledger, as_of, NULL, 0, ENCOURS_GROUP_BY_CUSTOMER, NULL, 0, NULL, 0, &summary);
   encours_ledger_free(ledger);
-  return 0;
+  if (st != ENCOURS_OK) return die("encours_summary_new", st);
+  int rc = print_report(summary, as_of_text);
+  encours_summary_free(summary);
+  return rc;
 }

@@ -1400,10 +1400,11 @@ encours_status encours_money_split(int64_t total_minor,
  * The aging report as of `as_of` (open debits by bucket of days overdue, disputed
  * part, credits, net; per key and currency, with totals per currency) as JSON in the
  * core's form. `edges` are the buckets' upper edges in days overdue, strictly
- * increasing (`{0, 30, 60, 90, 180}` gives not due, 1-30, 31-60, 61-90, 91-180,
- * >180); NULL with `n_edges` 0 for those standard buckets. `group_by` is an
- * `ENCOURS_GROUP_BY_*`. `*out` owns the JSON (release with `encours_string_free`).
- * `ENCOURS_REPORT_INVALID` for bad edges; `ENCOURS_INVALID_ARGUMENT`.
+ * increasing: `{0, 30, 60, 90, 180}` gives the buckets not due, 1-30, 31-60, 61-90,
+ * 91-180 and over 180 days; NULL with `n_edges` 0 gives those standard buckets.
+ * `group_by` is an `ENCOURS_GROUP_BY_*`. `*out` owns the JSON (release with
+ * `encours_string_free`). `ENCOURS_REPORT_INVALID` for bad edges;
+ * `ENCOURS_INVALID_ARGUMENT` for an unknown `group_by`.
  *
  * # Safety
  * `ledger` is a live handle; `edges` is NULL or points to `n_edges` readable values;

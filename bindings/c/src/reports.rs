@@ -87,10 +87,11 @@ unsafe fn buckets_arg(edges: *const i64, n: usize) -> Result<AgingBuckets, Failu
 /// The aging report as of `as_of` (open debits by bucket of days overdue, disputed
 /// part, credits, net; per key and currency, with totals per currency) as JSON in the
 /// core's form. `edges` are the buckets' upper edges in days overdue, strictly
-/// increasing (`{0, 30, 60, 90, 180}` gives not due, 1-30, 31-60, 61-90, 91-180,
-/// >180); NULL with `n_edges` 0 for those standard buckets. `group_by` is an
-/// `ENCOURS_GROUP_BY_*`. `*out` owns the JSON (release with `encours_string_free`).
-/// `ENCOURS_REPORT_INVALID` for bad edges; `ENCOURS_INVALID_ARGUMENT`.
+/// increasing: `{0, 30, 60, 90, 180}` gives the buckets not due, 1-30, 31-60, 61-90,
+/// 91-180 and over 180 days; NULL with `n_edges` 0 gives those standard buckets.
+/// `group_by` is an `ENCOURS_GROUP_BY_*`. `*out` owns the JSON (release with
+/// `encours_string_free`). `ENCOURS_REPORT_INVALID` for bad edges;
+/// `ENCOURS_INVALID_ARGUMENT` for an unknown `group_by`.
 ///
 /// # Safety
 /// `ledger` is a live handle; `edges` is NULL or points to `n_edges` readable values;
@@ -407,11 +408,11 @@ fn which_rows(
     }
 }
 
-fn row_at<'a>(
-    s: &'a encours_summary,
+fn row_at(
+    s: &encours_summary,
     which: u32,
     index: usize,
-) -> Result<(&'a Row<Summary>, &'a RowStrings), Failure> {
+) -> Result<(&Row<Summary>, &RowStrings), Failure> {
     let (rows, strings) = which_rows(s, which)?;
     match (rows.get(index), strings.get(index)) {
         (Some(r), Some(st)) => Ok((r, st)),
