@@ -915,6 +915,8 @@ mod tests {
             assert_eq!(size_of::<encours_item_rec>(), 56);
             assert_eq!(size_of::<encours_payment_rec>(), 48);
             assert_eq!(size_of::<encours_application_rec>(), 56);
+            assert_eq!(size_of::<crate::reports::encours_metric>(), 16);
+            assert_eq!(size_of::<crate::reports::encours_summary_row>(), 184);
         }
     }
 }

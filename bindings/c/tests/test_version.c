@@ -33,6 +33,8 @@ int main(int argc, char **argv) {
     CHECK_INT(sizeof(encours_item_rec), 56);
     CHECK_INT(sizeof(encours_payment_rec), 48);
     CHECK_INT(sizeof(encours_application_rec), 56);
+    CHECK_INT(sizeof(encours_metric), 16);
+    CHECK_INT(sizeof(encours_summary_row), 184);
   }
 
   /* No failure yet: an empty message. */
