@@ -6,7 +6,8 @@
 #   3. build every tests/test_<area>.c with -std=c11 -Wall -Wextra -Wpedantic -Werror,
 #      linked against the shared library (rpath) and the static library, and run both;
 #   4. run each under valgrind and built with -fsanitize=address,undefined, after
-#      checking on a deliberate leak and overflow that both tools really catch errors;
+#      checking that the runtimes are linked and that a deliberate leak, heap
+#      overflow and signed overflow are really reported;
 #   5. generate encours.pc and compile a program with pkg-config; build the CMake
 #      example when cmake is available; build and run the README's example and
 #      examples/c/aging.c.
