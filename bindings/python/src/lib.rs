@@ -1,1 +1,21 @@
-//! Python package over encours-core (under construction).
+//! The `encours._encours` extension module: a thin layer over `encours-core` that
+//! converts Python values to core values and back, and delegates. No domain logic
+//! lives here.
+//!
+//! The pure-Python package `encours` (under `python/`) re-exports everything.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod convert;
+mod errors;
+mod money;
+
+use pyo3::prelude::*;
+
+/// encours: an embeddable engine for B2B credit management and collections.
+#[pymodule]
+fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    money::register(m)?;
+    Ok(())
+}
