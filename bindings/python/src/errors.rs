@@ -206,8 +206,17 @@ fn money_kind(e: &MoneyError) -> Kind {
 /// another area (a currency mismatch inside the ledger) raise the money class, so
 /// `except CurrencyMismatchError` catches every mismatch.
 pub fn core_err(e: impl Into<Error>) -> PyErr {
+    core_err_in(e, "")
+}
+
+/// [`core_err`] with a context prefix for the message (`invoices row 3, column amount`).
+pub fn core_err_in(e: impl Into<Error>, context: &str) -> PyErr {
     let e: Error = e.into();
-    let message = e.to_string();
+    let message = if context.is_empty() {
+        e.to_string()
+    } else {
+        format!("{context}: {e}")
+    };
     let (kind, code) = match &e {
         Error::Money(m) => (money_kind(m), variant_code(m)),
         Error::Ledger(LedgerError::Money(m)) => (money_kind(m), variant_code(m)),

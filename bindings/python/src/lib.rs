@@ -5,9 +5,13 @@
 //! The pure-Python package `encours` (under `python/`) re-exports everything.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod arrow_in;
 mod convert;
 mod errors;
+mod ledger;
 mod money;
+mod records;
+mod table;
 
 use pyo3::prelude::*;
 
@@ -17,5 +21,8 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     money::register(m)?;
+    records::register(m)?;
+    ledger::register(m)?;
+    table::register(m)?;
     Ok(())
 }
