@@ -25,6 +25,9 @@ pub enum CliError {
         path: PathBuf,
         source: serde_json::Error,
     },
+    /// A dunning configuration or history file is not valid.
+    #[error("{}: {message}", path.display())]
+    Config { path: PathBuf, message: String },
     /// An argument names an unknown currency or gives a bad rate.
     #[error("{argument}: {source}")]
     Argument {

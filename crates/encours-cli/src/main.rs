@@ -6,9 +6,11 @@
 //! ```text
 //! encours report --sample
 //! encours report --ledger ledger.json [--as-of 2026-11-22] [--base EUR --fx USD:EUR=0.92 ...] [--json]
+//! encours dunning --sample [--as-of DATE] [--config dunning.json|.toml] [--history FILE [--record]] [--letters en|fr] [--json]
 //! encours sample [--seed 42 --customers 300 --invoices 6000 --as-of 2026-11-22] [--out ledger.json]
 //! ```
 
+mod dunning;
 mod input;
 mod report;
 mod text;
@@ -35,8 +37,49 @@ enum Command {
     /// Portfolio summary: ledger overview, aging by currency, DSO and collection
     /// metrics, top overdue customers, Pareto.
     Report(ReportArgs),
+    /// Today's dunning plan: the actions to take, with their reasons, and what is
+    /// left out and why.
+    Dunning(DunningArgs),
     /// Write a deterministic synthetic ledger as JSON (the form `report --ledger` reads).
     Sample(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["sample", "ledger"]))]
+struct DunningArgs {
+    /// Use the built-in sample ledger.
+    #[arg(long)]
+    sample: bool,
+    /// Read the ledger from a JSON file (`-` for standard input).
+    #[arg(long, value_name = "FILE.json")]
+    ledger: Option<PathBuf>,
+    /// Plan for this day (YYYY-MM-DD); defaults as for `report`.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    /// Dunning configuration (scenarios, rules, policies) as JSON or TOML; defaults to
+    /// the built-in one.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// History of actions already taken (JSON); a missing file is an empty history.
+    #[arg(long, value_name = "FILE.json")]
+    history: Option<PathBuf>,
+    /// Record today's actions into the history file (as if they were executed).
+    #[arg(long, requires = "history")]
+    record: bool,
+    /// How many actions to show in detail.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    detail: usize,
+    /// Also render the letters of the first actions, in this language.
+    #[arg(long, value_name = "LANG", value_parser = ["en", "fr"])]
+    letters: Option<String>,
+    /// Before planning, replay this many days: plan each day and record its actions,
+    /// as if the plan had been run and executed daily (shows a steady state rather
+    /// than a first run).
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    replay_days: u32,
+    /// Print the plan as JSON instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +136,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => run_report(args),
+        Command::Dunning(args) => run_dunning(args),
         Command::Sample(args) => run_sample(args),
     };
     match result {
@@ -133,9 +177,66 @@ fn run_report(args: ReportArgs) -> Result<(), input::CliError> {
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        out.write_all(text::render(&built).as_bytes())
+        let mut text = text::render(&built);
+        // The main job also shows today's dunning plan with the built-in configuration.
+        let config = dunning::load_config(None)?;
+        let ctx = encours_core::dunning::PlanContext::new(&loaded.ledger, &config);
+        let mut history = encours_core::dunning::History::default();
+        dunning::replay(&ctx, &mut history, as_of.0, dunning::DEMO_REPLAY_DAYS)?;
+        let plan = encours_core::dunning::plan(&ctx, &history, as_of.0)
+            .map_err(encours_core::Error::from)?;
+        text.push_str(&format!(
+            "\n(dunning replayed daily over the {} days before {}, each day's actions recorded as executed)\n",
+            dunning::DEMO_REPLAY_DAYS,
+            as_of.0
+        ));
+        dunning::render_history(&history, as_of.0, 30, &mut text);
+        text.push('\n');
+        dunning::render(&plan, 5, &mut text);
+        out.write_all(text.as_bytes())
     };
     ignore_broken_pipe(written)
+}
+
+fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
+    let source = match &args.ledger {
+        Some(path) => LedgerSource::File(path.clone()),
+        None => LedgerSource::Sample,
+    };
+    let loaded = input::load(&source)?;
+    let as_of = args.as_of.unwrap_or_else(|| loaded.default_as_of().0);
+    let config = dunning::load_config(args.config.as_deref())?;
+    let mut history = dunning::load_history(args.history.as_deref())?;
+    let ctx = encours_core::dunning::PlanContext::new(&loaded.ledger, &config);
+    dunning::replay(&ctx, &mut history, as_of, args.replay_days)?;
+    let plan =
+        encours_core::dunning::plan(&ctx, &history, as_of).map_err(encours_core::Error::from)?;
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &plan)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        let mut text = String::new();
+        dunning::render(&plan, args.detail, &mut text);
+        if let Some(lang) = &args.letters {
+            let language = if lang == "fr" {
+                encours_core::letters::Language::Fr
+            } else {
+                encours_core::letters::Language::En
+            };
+            dunning::letters(&plan, language, args.detail.min(3), &mut text)?;
+        }
+        out.write_all(text.as_bytes())
+    };
+    ignore_broken_pipe(written)?;
+    if args.record
+        && let Some(path) = &args.history
+    {
+        history.record(&plan);
+        dunning::save_history(path, &history)?;
+    }
+    Ok(())
 }
 
 fn run_sample(args: SampleArgs) -> Result<(), input::CliError> {

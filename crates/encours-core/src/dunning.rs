@@ -708,6 +708,7 @@ pub struct Assignment {
 /// The kind of a dunning action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ActionKind {
     /// A scenario step.
     Step,
@@ -972,6 +973,7 @@ pub struct Action {
 /// Why an item (or a customer's items) was left out of today's plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LeftOutReason {
     /// The whole open amount is disputed.
     Disputed {

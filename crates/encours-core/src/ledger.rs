@@ -68,7 +68,8 @@ pub enum LedgerError {
     InvalidField {
         /// `customer`, `item`, `payment` or `application`.
         record: &'static str,
-        /// The record's id.
+        /// The record's id; an application, which has none, is named
+        /// `"<source id> to <item id>"`.
         id: String,
         /// The field.
         field: &'static str,
@@ -358,7 +359,7 @@ impl Item {
     pub fn disputed_amount(&self, date: NaiveDate) -> Money {
         match &self.dispute {
             Some(d) if d.is_active(date) => d.amount,
-            _ => Money::zero(self.amount.currency()),
+            _ => Money::from_minor(0, self.amount.currency()),
         }
     }
 }
@@ -525,12 +526,14 @@ fn check_amount(
     currency: Currency,
 ) -> Result<(), LedgerError> {
     if amount.currency() != currency {
+        // Debug form: a custom currency shows its minor units (`XPT/3`), so two
+        // currencies sharing a code are told apart in the message.
         return Err(invalid(
             record,
             id,
             "currency",
-            amount.currency(),
-            format!("{currency}, the customer's currency"),
+            format!("{:?}", amount.currency()),
+            format!("{currency:?}, the customer's currency"),
         ));
     }
     if !amount.is_positive() {
@@ -655,7 +658,9 @@ impl Ledger {
                     })?;
                 seen += 1;
                 if seen > self.data.customers.len() {
-                    return Err(LedgerError::ParentCycle { id: c.id.clone() });
+                    // After as many steps as there are customers the walk is inside the
+                    // cycle, so `cur` is on it; `c` may only lead into it.
+                    return Err(LedgerError::ParentCycle { id: cur.id.clone() });
                 }
                 cur = self
                     .data
@@ -750,13 +755,13 @@ impl Ledger {
                     format!("between 0 and the item amount {}", item.amount),
                 ));
             }
-            if d.resolved_on.is_some_and(|r| r < d.opened_on) {
+            if let Some(resolved) = d.resolved_on.filter(|r| *r < d.opened_on) {
                 return Err(invalid(
                     "item",
                     &item.id,
                     "dispute.resolved_on",
-                    format!("{:?}", d.resolved_on),
-                    "a date on or after opened_on",
+                    resolved,
+                    format!("a date on or after opened_on {}", d.opened_on),
                 ));
             }
         }
@@ -838,8 +843,15 @@ impl Ledger {
 
     /// Validate and record an application; the single place every invariant is checked.
     fn push_application(&mut self, app: Application) -> Result<(), LedgerError> {
-        let what = || format!("application to item \"{}\"", app.item_id);
-        let target_ix = self.item_position(&app.item_id, what)?;
+        // Applications have no id of their own: messages name them by source and item.
+        let (source_kind, source_id) = match &app.source {
+            Source::Payment(pid) => ("payment", pid),
+            Source::CreditNote(cid) => ("credit note", cid),
+        };
+        let label = format!("{source_id} to {}", app.item_id);
+        let target_ix = self.item_position(&app.item_id, || {
+            format!("application from {source_kind} \"{source_id}\"")
+        })?;
         let target = self
             .data
             .items
@@ -847,109 +859,112 @@ impl Ledger {
             .ok_or_else(|| LedgerError::Unknown {
                 kind: "item",
                 id: app.item_id.clone(),
-                referenced_by: "application".into(),
+                referenced_by: format!("application from {source_kind} \"{source_id}\""),
             })?;
         if !target.kind.is_debit() {
             return Err(invalid(
                 "application",
-                &app.item_id,
+                &label,
                 "item_id",
                 &app.item_id,
-                "an invoice or debit note (credit notes are applied from, not to)",
+                "an invoice or debit note; credit notes are applied from, not to",
             ));
         }
-        check_amount(
-            "application",
-            &app.item_id,
-            &app.amount,
-            target.amount.currency(),
-        )?;
+        check_amount("application", &label, &app.amount, target.amount.currency())?;
         if app.date < target.issue_date {
             return Err(invalid(
                 "application",
-                &app.item_id,
+                &label,
                 "date",
                 app.date,
                 format!("on or after the item's issue date {}", target.issue_date),
             ));
         }
         let target_customer = self.item_customer.get(target_ix).copied();
-        let (source_kind, source_id, source_amount, source_date, source_customer, drawn) =
-            match &app.source {
-                Source::Payment(pid) => {
-                    let pix = *self
-                        .payment_ix
-                        .get(pid)
-                        .ok_or_else(|| LedgerError::Unknown {
-                            kind: "payment",
-                            id: pid.clone(),
-                            referenced_by: format!("application to item \"{}\"", app.item_id),
-                        })?;
-                    let p = self
-                        .data
-                        .payments
-                        .get(pix)
-                        .ok_or_else(|| LedgerError::Unknown {
-                            kind: "payment",
-                            id: pid.clone(),
-                            referenced_by: "application".into(),
-                        })?;
-                    let drawn = self.sum_apps(self.payment_apps.get(pix), None)?;
-                    (
-                        "payment",
-                        pid,
-                        p.amount,
-                        p.date,
-                        self.customer_ix.get(&p.customer_id).copied(),
-                        drawn,
-                    )
-                }
-                Source::CreditNote(cid) => {
-                    let cix = self.item_position(cid, || {
-                        format!("application to item \"{}\"", app.item_id)
+        let referenced_by = || format!("application to item \"{}\"", app.item_id);
+        let (source_amount, source_date, source_customer, drawn) = match &app.source {
+            Source::Payment(pid) => {
+                let pix = *self
+                    .payment_ix
+                    .get(pid)
+                    .ok_or_else(|| LedgerError::Unknown {
+                        kind: "payment",
+                        id: pid.clone(),
+                        referenced_by: referenced_by(),
                     })?;
-                    let c = self
-                        .data
-                        .items
-                        .get(cix)
-                        .ok_or_else(|| LedgerError::Unknown {
-                            kind: "item",
-                            id: cid.clone(),
-                            referenced_by: "application".into(),
-                        })?;
-                    if c.kind != ItemKind::CreditNote {
-                        return Err(invalid(
-                            "application",
-                            &app.item_id,
-                            "source",
-                            cid,
-                            "a credit note",
-                        ));
-                    }
-                    let drawn = self.sum_apps(self.item_apps.get(cix), None)?;
-                    (
-                        "credit note",
+                let p = self
+                    .data
+                    .payments
+                    .get(pix)
+                    .ok_or_else(|| LedgerError::Unknown {
+                        kind: "payment",
+                        id: pid.clone(),
+                        referenced_by: referenced_by(),
+                    })?;
+                let drawn = self.sum_apps(self.payment_apps.get(pix), None)?;
+                (
+                    p.amount,
+                    p.date,
+                    self.customer_ix.get(&p.customer_id).copied(),
+                    drawn,
+                )
+            }
+            Source::CreditNote(cid) => {
+                let cix = self.item_position(cid, referenced_by)?;
+                let c = self
+                    .data
+                    .items
+                    .get(cix)
+                    .ok_or_else(|| LedgerError::Unknown {
+                        kind: "item",
+                        id: cid.clone(),
+                        referenced_by: referenced_by(),
+                    })?;
+                if c.kind != ItemKind::CreditNote {
+                    let kind = match c.kind {
+                        ItemKind::DebitNote => "a debit note",
+                        _ => "an invoice",
+                    };
+                    return Err(invalid(
+                        "application",
+                        &label,
+                        "source",
                         cid,
-                        c.amount,
-                        c.issue_date,
-                        self.item_customer.get(cix).copied(),
-                        drawn,
-                    )
+                        format!("a credit note, not {kind}"),
+                    ));
                 }
-            };
+                let drawn = self.sum_apps(self.item_apps.get(cix), None)?;
+                (
+                    c.amount,
+                    c.issue_date,
+                    self.item_customer.get(cix).copied(),
+                    drawn,
+                )
+            }
+        };
         if source_customer != target_customer {
+            let name = |cix: Option<usize>| {
+                cix.and_then(|i| self.data.customers.get(i))
+                    .map_or_else(String::new, |c| c.id.clone())
+            };
             return Err(invalid(
                 "application",
-                &app.item_id,
+                &label,
                 "source",
-                source_id,
-                "a payment or credit note of the item's own customer",
+                format!(
+                    "{source_kind} \"{source_id}\" of customer \"{}\"",
+                    name(source_customer)
+                ),
+                format!(
+                    "a payment or credit note of customer \"{}\", the item's customer",
+                    name(target_customer)
+                ),
             ));
         }
         if app.date < source_date {
             return Err(invalid(
                 "application",
-                &app.item_id,
+                &label,
                 "date",
                 app.date,
                 format!("on or after the {source_kind} date {source_date}"),
@@ -1190,7 +1205,13 @@ impl Ledger {
             if !item.kind.is_debit() || item.issue_date > date {
                 continue;
             }
-            let open = item.amount.amount() - self.sum_apps(self.item_apps.get(ix), None)?;
+            let open = item
+                .amount
+                .amount()
+                .checked_sub(self.sum_apps(self.item_apps.get(ix), None)?)
+                .ok_or(MoneyError::Overflow {
+                    operation: "subtract",
+                })?;
             if open > Decimal::ZERO {
                 candidates.push((ix, open));
             }
@@ -1225,7 +1246,9 @@ impl Ledger {
             made.push(app);
             Ok(())
         };
-        if let Some(reference) = payment.reference.as_deref().filter(|r| !r.is_empty()) {
+        if left > Decimal::ZERO
+            && let Some(reference) = payment.reference.as_deref().filter(|r| !r.is_empty())
+        {
             let hit = candidates.iter().position(|(ix, _)| {
                 self.data
                     .items
@@ -1291,7 +1314,13 @@ impl Ledger {
             let Some(item) = self.data.items.get(ix) else {
                 continue;
             };
-            let open = item.amount.amount() - self.sum_apps(self.item_apps.get(ix), None)?;
+            let open = item
+                .amount
+                .amount()
+                .checked_sub(self.sum_apps(self.item_apps.get(ix), None)?)
+                .ok_or(MoneyError::Overflow {
+                    operation: "subtract",
+                })?;
             if open <= Decimal::ZERO {
                 continue;
             }
@@ -1454,7 +1483,8 @@ impl Ledger {
         if item.issue_date > as_of {
             return None;
         }
-        let mut settled = Decimal::ZERO;
+        // Zero in the currency's minor units, so that nothing settled reads `0.00`.
+        let mut settled = Decimal::new(0, item.amount.currency().minor_units());
         let mut last = None;
         for a in self.applications_of_item(item_index) {
             if a.date <= as_of {
@@ -1483,7 +1513,8 @@ impl Ledger {
             .item_state(ix, as_of)
             .map(|s| s.open)
             .unwrap_or_else(|| {
-                Money::zero(
+                Money::from_minor(
+                    0,
                     self.data
                         .items
                         .get(ix)
@@ -1521,8 +1552,9 @@ impl Ledger {
             return Money::zero(Currency::EUR);
         };
         if p.date > as_of {
-            return Money::zero(p.amount.currency());
+            return Money::from_minor(0, p.amount.currency());
         }
+        // Cannot overflow: validated applications never exceed the payment amount.
         let applied: Decimal = self
             .applications_of_payment(payment_index)
             .filter(|a| a.date <= as_of)
@@ -1564,17 +1596,22 @@ impl Ledger {
             else {
                 continue;
             };
-            let signed = if item.kind.is_debit() {
-                state.open.amount()
+            total = if item.kind.is_debit() {
+                total.checked_add(state.open.amount())
             } else {
-                -state.open.amount()
-            };
-            total = total.checked_add(signed).ok_or_else(overflow)?;
+                total.checked_sub(state.open.amount())
+            }
+            .ok_or_else(overflow)?;
         }
         for &pix in self.payments_of(cix) {
             total = total
                 .checked_sub(self.payment_unapplied(pix, as_of).amount())
                 .ok_or_else(overflow)?;
+        }
+        if total.is_zero() {
+            // Decimal zero keeps a sign (`0 - 0.00` is `-0.00`) and the scale of its
+            // operands (`0` with no items): a nil balance is written `0.00`.
+            total = Decimal::new(0, currency.minor_units());
         }
         Ok(Money::new(total, currency))
     }

@@ -7,8 +7,9 @@
 //! `thank_you`). A template whose first line starts with `Subject:` gives the subject.
 //!
 //! Templates see every field of the action (`items`, `total_claimed`, `fee`,
-//! `next_step`…), plus `sender`, `payment_instructions`, `lang`, and a `money` filter
-//! that formats an amount for the language (`1,234.50 EUR`, `1 234,50 EUR`).
+//! `next_step`…), plus `sender`, `payment_instructions`, `lang`, a `money` filter
+//! that formats an amount for the language (`1,234.50 EUR`, `1 234,50 EUR`) and a
+//! `channel` filter that names a channel in it (`formal notice`, `mise en demeure`).
 //!
 //! ```
 //! use encours_core::dunning::{plan, Channel, DunningConfig, History, PlanContext, Scenario, Step};
@@ -199,14 +200,7 @@ fn format_amount(amount: &str, minor_units: usize, language: Language) -> String
 }
 
 fn money_filter(state: &State<'_, '_>, value: Value) -> Result<String, minijinja::Error> {
-    let language = match state
-        .lookup("lang")
-        .and_then(|l| l.as_str().map(str::to_owned))
-        .as_deref()
-    {
-        Some("fr") => Language::Fr,
-        _ => Language::En,
-    };
+    let language = language_of(state);
     let amount = value.get_attr("amount")?;
     let currency = value.get_attr("currency")?;
     let amount = amount
@@ -227,6 +221,44 @@ fn money_filter(state: &State<'_, '_>, value: Value) -> Result<String, minijinja
     ))
 }
 
+fn channel_label(channel: &str, language: Language) -> &str {
+    match (language, channel) {
+        (Language::En, "email") => "e-mail",
+        (Language::En, "sms") => "text message",
+        (Language::En, "phone_call") => "phone call",
+        (Language::En, "collector_task") => "call from our collector",
+        (Language::En, "formal_notice") => "formal notice",
+        (Language::En, "litigation") => "legal action",
+        (Language::En, "collection_agency") => "collection agency",
+        (Language::En, "internal_escalation") => "review by your account manager",
+        (Language::Fr, "email") => "courriel",
+        (Language::Fr, "letter") => "courrier",
+        (Language::Fr, "sms") => "SMS",
+        (Language::Fr, "phone_call") => "appel téléphonique",
+        (Language::Fr, "collector_task") => "appel de notre chargé de recouvrement",
+        (Language::Fr, "formal_notice") => "mise en demeure",
+        (Language::Fr, "litigation") => "procédure contentieuse",
+        (Language::Fr, "collection_agency") => "société de recouvrement",
+        (Language::Fr, "internal_escalation") => "revue par votre interlocuteur commercial",
+        (_, other) => other,
+    }
+}
+
+fn language_of(state: &State<'_, '_>) -> Language {
+    match state
+        .lookup("lang")
+        .and_then(|l| l.as_str().map(str::to_owned))
+        .as_deref()
+    {
+        Some("fr") => Language::Fr,
+        _ => Language::En,
+    }
+}
+
+fn channel_filter(state: &State<'_, '_>, value: String) -> String {
+    channel_label(&value, language_of(state)).to_owned()
+}
+
 impl Letters {
     /// The default English and French templates.
     pub fn with_defaults() -> Letters {
@@ -244,6 +276,7 @@ impl Letters {
     pub fn empty() -> Letters {
         let mut env = Environment::new();
         env.add_filter("money", money_filter);
+        env.add_filter("channel", channel_filter);
         Letters { env }
     }
 

@@ -51,7 +51,7 @@ pub enum MoneyError {
     },
     /// Two amounts in different currencies were combined.
     #[error(
-        "currency mismatch in {operation}: {left} and {right} cannot be combined without an exchange rate"
+        "currency mismatch in {operation}: {left:?} and {right:?} cannot be combined without an exchange rate"
     )]
     CurrencyMismatch {
         /// The operation attempted (`add`, `subtract`, `compare`…).
@@ -92,7 +92,7 @@ pub enum MoneyError {
         parts: usize,
     },
     /// No exchange rate is known for the pair.
-    #[error("no exchange rate from {from} to {to}: supply one with FxRates::insert")]
+    #[error("no exchange rate from {from:?} to {to:?}: supply one with FxRates::insert")]
     MissingRate {
         /// Source currency.
         from: Currency,
@@ -100,7 +100,7 @@ pub enum MoneyError {
         to: Currency,
     },
     /// An exchange rate must be positive.
-    #[error("invalid exchange rate {rate} from {from} to {to}: expected a positive number")]
+    #[error("invalid exchange rate {rate} from {from:?} to {to:?}: expected a positive number")]
     InvalidRate {
         /// Source currency.
         from: Currency,
@@ -316,6 +316,8 @@ impl fmt::Display for Currency {
     }
 }
 
+// Error messages print currencies with `{:?}`: a custom currency shows its minor units
+// so that two currencies sharing a code (`XPT/2`, `XPT/3`) stay distinguishable.
 impl fmt::Debug for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_iso() {
@@ -524,8 +526,11 @@ impl Money {
         }
     }
 
-    /// The opposite amount.
+    /// The opposite amount. Zero stays zero (never `-0.00`).
     pub fn negate(&self) -> Money {
+        if self.amount.is_zero() {
+            return *self;
+        }
         Money {
             amount: -self.amount,
             currency: self.currency,
@@ -658,7 +663,8 @@ impl Money {
         })
     }
 
-    /// Round to the currency's minor unit.
+    /// Round to the currency's minor unit. The result has exactly the currency's number
+    /// of decimals (`5` EUR rounds to `5.00`) and a zero result has no sign.
     ///
     /// # Example
     /// ```
@@ -667,11 +673,24 @@ impl Money {
     /// assert_eq!(m.round(RoundingMode::HalfUp).to_string(), "2.35 EUR");
     /// assert_eq!(m.round(RoundingMode::HalfEven).to_string(), "2.34 EUR");
     /// assert_eq!(Money::parse("2.5", Currency::JPY)?.round(RoundingMode::HalfUp).to_string(), "3 JPY");
+    /// assert_eq!(Money::parse("5", Currency::EUR)?.round(RoundingMode::HalfUp).to_string(), "5.00 EUR");
     /// # Ok::<(), encours_core::money::MoneyError>(())
     /// ```
     pub fn round(&self, mode: RoundingMode) -> Money {
+        let units = self.currency.minor_units();
+        let mut amount = mode.round(self.amount, units);
+        // Rounding never adds digits, so `5` EUR or a quotient such as 92.00 / 0.92 =
+        // `100` would stay without decimals; a rounded amount is written with exactly
+        // the currency's decimals. Rescaling up is exact (and never fails).
+        if amount.scale() < units {
+            amount.rescale(units);
+        }
+        // -0.004 rounds to zero, not to a signed `-0.00`.
+        if amount.is_zero() {
+            amount.set_sign_positive(true);
+        }
         Money {
-            amount: mode.round(self.amount, self.currency.minor_units()),
+            amount,
             currency: self.currency,
         }
     }
@@ -872,7 +891,7 @@ impl fmt::Debug for Money {
 /// Exchange rates supplied by the caller: encours never invents one.
 ///
 /// A rate `r` from `A` to `B` means `1 A = r B`. When only the opposite direction is
-/// known, its inverse is used.
+/// known, [`FxRates::convert`] divides by it and [`FxRates::rate`] gives its inverse.
 ///
 /// ```
 /// use encours_core::money::{Currency, FxRates, Money, RoundingMode};
@@ -885,9 +904,37 @@ impl fmt::Debug for Money {
 /// assert_eq!(usd.to_string(), "100.00 USD");
 /// # Ok::<(), encours_core::money::MoneyError>(())
 /// ```
+///
+/// Deserializing validates each rate as [`FxRates::insert`] does (a zero or negative
+/// rate is refused; a later quote of the same pair replaces an earlier one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FxRatesData")]
 pub struct FxRates {
     rates: Vec<FxRate>,
+}
+
+/// The unvalidated serialized form of [`FxRates`].
+#[derive(Deserialize)]
+struct FxRatesData {
+    rates: Vec<FxRate>,
+}
+
+impl TryFrom<FxRatesData> for FxRates {
+    type Error = MoneyError;
+    fn try_from(data: FxRatesData) -> Result<FxRates, MoneyError> {
+        let mut fx = FxRates::new();
+        for r in data.rates {
+            fx.insert(r.from, r.to, r.rate)?;
+        }
+        Ok(fx)
+    }
+}
+
+/// How a pair is quoted in [`FxRates`].
+enum Quote {
+    Same,
+    Direct(Decimal),
+    Reverse(Decimal),
 }
 
 /// One quoted exchange rate: `1 from = rate to`.
@@ -950,23 +997,30 @@ impl FxRates {
     /// # Ok::<(), encours_core::money::MoneyError>(())
     /// ```
     pub fn rate(&self, from: Currency, to: Currency) -> Result<Decimal, MoneyError> {
+        match self.quote(from, to)? {
+            Quote::Same => Ok(Decimal::ONE),
+            Quote::Direct(rate) => Ok(rate),
+            Quote::Reverse(rate) => Decimal::ONE.checked_div(rate).ok_or(MoneyError::Overflow {
+                operation: "invert rate",
+            }),
+        }
+    }
+
+    fn quote(&self, from: Currency, to: Currency) -> Result<Quote, MoneyError> {
         if from == to {
-            return Ok(Decimal::ONE);
+            return Ok(Quote::Same);
         }
         if let Some(r) = self.rates.iter().find(|r| r.from == from && r.to == to) {
-            return Ok(r.rate);
+            return Ok(Quote::Direct(r.rate));
         }
         if let Some(r) = self.rates.iter().find(|r| r.from == to && r.to == from) {
-            return Decimal::ONE
-                .checked_div(r.rate)
-                .ok_or(MoneyError::Overflow {
-                    operation: "invert rate",
-                });
+            return Ok(Quote::Reverse(r.rate));
         }
         Err(MoneyError::MissingRate { from, to })
     }
 
-    /// Convert an amount, rounding the result to the target's minor unit.
+    /// Convert an amount, rounding the result to the target's minor unit: multiplied by
+    /// the rate quoted from its currency, or divided by the rate quoted the other way.
     ///
     /// # Errors
     /// [`MoneyError::MissingRate`] without a rate, [`MoneyError::Overflow`] on overflow.
@@ -987,13 +1041,19 @@ impl FxRates {
         to: Currency,
         mode: RoundingMode,
     ) -> Result<Money, MoneyError> {
-        let rate = self.rate(money.currency(), to)?;
-        let amount = money
-            .amount()
-            .checked_mul(rate)
-            .ok_or(MoneyError::Overflow {
-                operation: "convert",
-            })?;
+        // Dividing by a reverse quote, rather than multiplying by its 28-digit inverse,
+        // keeps exact ties exact: 1.515 at 1 EUR = 3 KWD is 0.505 EUR, which the
+        // truncated inverse would make 0.50499… and round the wrong way. Regulation
+        // (EC) 1103/97 art. 4 asks for the same: convert by dividing, never by inverse
+        // rates.
+        let amount = match self.quote(money.currency(), to)? {
+            Quote::Same => Some(money.amount()),
+            Quote::Direct(rate) => money.amount().checked_mul(rate),
+            Quote::Reverse(rate) => money.amount().checked_div(rate),
+        }
+        .ok_or(MoneyError::Overflow {
+            operation: "convert",
+        })?;
         Ok(Money::new(amount, to).round(mode))
     }
 
@@ -1017,8 +1077,10 @@ impl FxRates {
 /// assert_eq!(totals.len(), 2);
 /// # Ok::<(), encours_core::money::MoneyError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+///
+/// Serialized as an object from currency to amount string, `{"EUR": "15.00"}`. JSON
+/// keys are strings, so a custom currency is keyed `"CODE/minor_units"` (`"XPT/3"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MultiCurrency {
     totals: BTreeMap<Currency, AmountStr>,
 }
@@ -1026,6 +1088,53 @@ pub struct MultiCurrency {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 struct AmountStr(#[serde(with = "crate::decimal_serde")] Decimal);
+
+fn currency_key(currency: Currency) -> String {
+    if currency.is_iso() {
+        currency.code().to_owned()
+    } else {
+        format!("{}/{}", currency.code(), currency.minor_units())
+    }
+}
+
+fn currency_from_key(key: &str) -> Result<Currency, String> {
+    match key.split_once('/') {
+        None => Currency::from_code(key).map_err(|e| e.to_string()),
+        Some((code, units)) => units
+            .parse::<u32>()
+            .map_err(|_| {
+                format!("invalid currency key \"{key}\": expected \"CODE\" or \"CODE/minor_units\"")
+            })
+            .and_then(|units| Currency::custom(code, units).map_err(|e| e.to_string())),
+    }
+}
+
+impl Serialize for MultiCurrency {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.totals.len()))?;
+        for (currency, amount) in &self.totals {
+            map.serialize_entry(&currency_key(*currency), amount)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MultiCurrency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = BTreeMap::<String, AmountStr>::deserialize(deserializer)?;
+        let mut totals = BTreeMap::new();
+        for (key, amount) in raw {
+            let currency = currency_from_key(&key).map_err(serde::de::Error::custom)?;
+            if totals.insert(currency, amount).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate currency {currency:?} in multi-currency totals"
+                )));
+            }
+        }
+        Ok(MultiCurrency { totals })
+    }
+}
 
 impl MultiCurrency {
     /// No amounts.

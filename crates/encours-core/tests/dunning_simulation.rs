@@ -272,6 +272,7 @@ fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseEr
                         );
                     }
                     ActionKind::ThankYou => prop_assert!(open.is_zero()),
+                    other => prop_assert!(false, "unexpected action kind {:?}", other),
                 }
                 if a.kind == ActionKind::Step {
                     // Never skip a step: levels advance one at a time, except over
