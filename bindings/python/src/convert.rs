@@ -21,6 +21,11 @@ use crate::money::PyCurrency;
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static INTEGRAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn integral_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    INTEGRAL.import(py, "numbers", "Integral")
+}
 
 fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DECIMAL.import(py, "decimal", "Decimal")
@@ -102,8 +107,8 @@ pub fn decimal_from_py(obj: &Bound<'_, PyAny>, what: &str, field: &'static str) 
             .extract::<String>()?;
         return parse_decimal_text(field, &text);
     }
-    // numpy integers and other integer-like objects (not floats, refused above).
-    if obj.hasattr("__index__")? && !obj.hasattr("__float__")? {
+    // numpy integers and other registered integers (numpy floats are not Integral).
+    if obj.is_instance(integral_type(py)?)? {
         let index = py.import("operator")?.getattr("index")?.call1((obj,))?;
         let text = index.str()?.to_string();
         return parse_decimal_text(field, &text);
