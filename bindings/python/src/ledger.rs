@@ -12,6 +12,9 @@ use encours_core::money::{Currency, Money};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
+use encours_core::{aging, metrics};
+
+use crate::reports;
 use crate::arrow_in::{
     CellErr, IntegerAmounts, InTable, amount_getter, bool_getter, cell_err, currency_cell,
     date_getter, null_err, read_table, str_getter,
@@ -386,6 +389,107 @@ impl PyLedger {
                 .col("balance", Col::Dec(bal)))
         });
         built.py()?.finish()
+    }
+
+    /// Age the ledger as of the end of `as_of`: open debits by bucket of days
+    /// overdue (right-closed `buckets` edges, default 0, 30, 60, 90, 180), per
+    /// "customer", "segment", "group" or "portfolio"; credits and unapplied cash
+    /// shown apart, never added across currencies.
+    #[pyo3(signature = (as_of, *, buckets = None, group_by = "customer"))]
+    fn aging(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, buckets: Option<Vec<i64>>, group_by: &str) -> PyResult<reports::PyAgingReport> {
+        let d = date_from_py(as_of, "as_of")?;
+        let b = reports::buckets_from(buckets)?;
+        let g = reports::group_by_from(group_by)?;
+        let ledger = &self.inner;
+        py.detach(|| aging::aging(ledger, d, &b, g)).py().map(reports::aging_report)
+    }
+
+    /// Simple DSO, best possible DSO and average days delinquent over the last
+    /// `days` days (default 90).
+    #[pyo3(signature = (as_of, *, days = 90, group_by = "customer"))]
+    fn dso(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, days: u32, group_by: &str) -> PyResult<reports::PyMetricReport> {
+        let d = date_from_py(as_of, "as_of")?;
+        let g = reports::group_by_from(group_by)?;
+        let ledger = &self.inner;
+        py.detach(|| metrics::dso_simple(ledger, d, days, g)).py().map(reports::dso_report)
+    }
+
+    /// Count-back DSO: AR walked back against the sales of the last 12 months.
+    #[pyo3(signature = (as_of, *, group_by = "customer"))]
+    fn dso_count_back(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, group_by: &str) -> PyResult<reports::PyMetricReport> {
+        let d = date_from_py(as_of, "as_of")?;
+        let g = reports::group_by_from(group_by)?;
+        let ledger = &self.inner;
+        py.detach(|| metrics::dso_count_back(ledger, d, g)).py().map(reports::count_back_report)
+    }
+
+    /// Collection effectiveness index over `[from_, to]`, sales divided by
+    /// `sales_divisor` (months in the period, default 1).
+    #[pyo3(signature = (from_, to, *, sales_divisor = 1, group_by = "customer"))]
+    fn collection_effectiveness(&self, py: Python<'_>, from_: &Bound<'_, PyAny>, to: &Bound<'_, PyAny>, sales_divisor: u32, group_by: &str) -> PyResult<reports::PyMetricReport> {
+        let f = date_from_py(from_, "from_")?;
+        let t = date_from_py(to, "to")?;
+        let g = reports::group_by_from(group_by)?;
+        let ledger = &self.inner;
+        py.detach(|| metrics::collection_effectiveness(ledger, f, t, sales_divisor, g)).py().map(reports::cei_report)
+    }
+
+    /// Days beyond terms and the payment index of the items fully paid in the last
+    /// `window_days` days; `scale` is a list of (days beyond terms, score) anchors
+    /// (default: the PAYDEX key).
+    #[pyo3(signature = (as_of, *, window_days = 365, scale = None, group_by = "customer"))]
+    fn payment_behaviour(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, window_days: u32, scale: Option<&Bound<'_, PyAny>>, group_by: &str) -> PyResult<reports::PyMetricReport> {
+        let d = date_from_py(as_of, "as_of")?;
+        let s = reports::scale_from(scale)?;
+        let g = reports::group_by_from(group_by)?;
+        let ledger = &self.inner;
+        py.detach(|| metrics::payment_behaviour(ledger, d, window_days, &s, g)).py().map(reports::payment_report)
+    }
+
+    /// Pareto sets: the fewest "items" (or "customers") holding at least `share` of
+    /// the open amount. With `fx` and `base`, amounts are converted first and ranked
+    /// across currencies.
+    #[pyo3(signature = (as_of, *, unit = "items", share = None, group_by = "portfolio", fx = None, base = None, mode = "half_up"))]
+    #[allow(clippy::too_many_arguments)]
+    fn pareto(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, unit: &str, share: Option<&Bound<'_, PyAny>>, group_by: &str, fx: Option<PyRef<'_, crate::money::PyFxRates>>, base: Option<&Bound<'_, PyAny>>, mode: &str) -> PyResult<reports::PyMetricReport> {
+        let d = date_from_py(as_of, "as_of")?;
+        let u = reports::pareto_unit_from(unit)?;
+        let share = match share {
+            Some(s) => crate::convert::decimal_from_py(s, "share", "share")?,
+            None => rust_decimal::Decimal::new(8, 1),
+        };
+        let g = reports::group_by_from(group_by)?;
+        let mode = crate::money::rounding_from_str(mode)?;
+        let ledger = &self.inner;
+        let rows = match (fx, base) {
+            (None, None) => py.detach(|| metrics::pareto(ledger, d, u, share, g)).py()?,
+            (Some(fx), Some(base)) => {
+                let base = crate::convert::currency_from_py(base)?;
+                let rates = fx.0.clone();
+                py.detach(|| metrics::pareto_in_base(ledger, d, u, share, g, &rates, base, mode)).py()?
+            }
+            _ => {
+                return Err(new_err(Kind::Input, "missing_argument", "pareto needs both fx and base to rank in one currency, or neither"));
+            }
+        };
+        Ok(reports::pareto_report(rows))
+    }
+
+    /// Aging and every metric per key and for the portfolio, in one pass (the
+    /// reporting path for large ledgers). Keyword settings default as in the core.
+    #[pyo3(signature = (as_of, *, group_by = "customer", buckets = None, dso_days = 90, cei_from = None, cei_sales_divisor = 1, payment_window_days = 365, payment_index = None, pareto_share = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn summary(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, group_by: &str, buckets: Option<Vec<i64>>, dso_days: u32, cei_from: Option<&Bound<'_, PyAny>>, cei_sales_divisor: u32, payment_window_days: u32, payment_index: Option<&Bound<'_, PyAny>>, pareto_share: Option<&Bound<'_, PyAny>>) -> PyResult<reports::PyPortfolioSummary> {
+        let d = date_from_py(as_of, "as_of")?;
+        let g = reports::group_by_from(group_by)?;
+        let cei_from = crate::convert::opt_date_from_py(cei_from, "cei_from")?;
+        let share = match pareto_share {
+            Some(s) => crate::convert::decimal_from_py(s, "pareto_share", "pareto_share")?,
+            None => rust_decimal::Decimal::new(8, 1),
+        };
+        let config = reports::summary_config(d, buckets, dso_days, cei_from, cei_sales_divisor, payment_window_days, payment_index, share)?;
+        let ledger = &self.inner;
+        py.detach(|| metrics::portfolio_summary(ledger, &config, g)).py().map(reports::summary_report)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {

@@ -11,6 +11,7 @@ mod errors;
 mod ledger;
 mod money;
 mod records;
+mod reports;
 mod table;
 
 use pyo3::prelude::*;
@@ -24,5 +25,6 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     records::register(m)?;
     ledger::register(m)?;
     table::register(m)?;
+    reports::register(m)?;
     Ok(())
 }

@@ -134,17 +134,15 @@ pub struct PyTable {
     batches: Vec<RecordBatch>,
 }
 
-#[pymethods]
 impl PyTable {
-    /// Export as an Arrow C stream (the Arrow PyCapsule interface). The requested
-    /// schema, a hint in the protocol, is not used: the columns are exported as they
-    /// are.
-    #[pyo3(signature = (requested_schema = None))]
-    fn __arrow_c_stream__<'py>(
+    /// The Arrow C stream capsule of this table.
+    pub fn arrow_c_stream<'py>(
         &self,
         py: Python<'py>,
         requested_schema: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
+        // The requested schema is a hint in the protocol: the columns are exported as
+        // they are.
         let _ = requested_schema;
         let reader = RecordBatchIterator::new(
             self.batches.clone().into_iter().map(Ok),
@@ -152,6 +150,20 @@ impl PyTable {
         );
         let stream = FFI_ArrowArrayStream::new(Box::new(reader));
         PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
+    }
+}
+
+#[pymethods]
+impl PyTable {
+    /// Export as an Arrow C stream (the Arrow PyCapsule interface). The requested
+    /// schema, a hint in the protocol, is not used.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        self.arrow_c_stream(py, requested_schema)
     }
 
     /// Export the schema as an Arrow C schema capsule.
