@@ -12,6 +12,7 @@ use encours_core::Error;
 use encours_core::dunning::DunningError;
 use encours_core::interest::InterestError;
 use encours_core::ledger::LedgerError;
+use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
 use encours_core::terms::TermsError;
 use pyo3::exceptions::{PyException, PyValueError};
@@ -224,6 +225,7 @@ pub fn core_err_in(e: impl Into<Error>, context: &str) -> PyErr {
         Error::Calendar(c) => (Kind::Calendar, variant_code(c)),
         Error::Terms(TermsError::Money(m)) => (money_kind(m), variant_code(m)),
         Error::Terms(t) => (Kind::Terms, variant_code(t)),
+        Error::Report(ReportError::Money(m)) => (money_kind(m), variant_code(m)),
         Error::Report(r) => (Kind::Report, variant_code(r)),
         Error::Interest(InterestError::Money(m)) => (money_kind(m), variant_code(m)),
         Error::Interest(i) => (Kind::Interest, variant_code(i)),

@@ -125,13 +125,23 @@ fn reduce_json<'py, T: pyo3::PyClass>(
     Ok((slf.as_any().get_type().getattr("from_json")?, (json,)))
 }
 
+/// The Python name of a field: its own, or the one given after `as`.
+macro_rules! py_name {
+    ($f:ident) => {
+        stringify!($f)
+    };
+    ($f:ident, $p:ident) => {
+        stringify!($p)
+    };
+}
+
 /// A value class over a core figures struct: a getter per field, `undefined` (the
 /// reasons of the metrics without a value), JSON, pickling and a deterministic repr.
 macro_rules! figures_class {
     (
         $(#[doc = $doc:literal])*
         $py:ident, $name:literal, $core:ty,
-        fields: [$( $(#[doc = $fdoc:literal])* $field:ident ),* $(,)?],
+        fields: [$( $(#[doc = $fdoc:literal])* $field:ident $(as $pyname:ident)? ),* $(,)?],
         metrics: [$($m:ident),* $(,)?]
     ) => {
         $(#[doc = $doc])*
@@ -143,7 +153,7 @@ macro_rules! figures_class {
         impl $py {
             $(
                 $(#[doc = $fdoc])*
-                #[getter]
+                #[getter $(($pyname))?]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                     self.0.$field.to_py(py)
                 }
@@ -179,7 +189,7 @@ macro_rules! figures_class {
 
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 let parts: Vec<String> = vec![$(
-                    format!("{}={}", stringify!($field), py_repr(&self.0.$field.to_py(py)?)?),
+                    format!("{}={}", py_name!($field $(, $pyname)?), py_repr(&self.0.$field.to_py(py)?)?),
                 )*];
                 Ok(format!("{}({})", $name, parts.join(", ")))
             }
@@ -276,8 +286,8 @@ figures_class!(
     /// Collection effectiveness index over a period, with its inputs.
     PyCei, "Cei", Cei,
     fields: [
-        /// First day of the period.
-        from,
+        /// First day of the period (`from` is a Python keyword).
+        from as from_,
         /// Last day of the period.
         to,
         /// AR at the start of the period.
