@@ -89,7 +89,12 @@ impl InTable {
     /// Position of a required column, or an error listing the names accepted.
     pub fn require(&self, names: &[&str]) -> PyResult<usize> {
         self.find(names).ok_or_else(|| {
-            let have: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
+            let have: Vec<&str> = self
+                .schema
+                .fields()
+                .iter()
+                .map(|f| f.name().as_str())
+                .collect();
             table_err(
                 "missing_column",
                 format!(
@@ -235,14 +240,21 @@ const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
 fn days_to_date(days: i64) -> Result<NaiveDate, CellErr> {
     EPOCH
         .checked_add_signed(chrono::TimeDelta::try_days(days).unwrap_or(chrono::TimeDelta::MAX))
-        .ok_or_else(|| CellErr::Other("date_out_of_range", format!("{days} days since 1970-01-01 is out of range")))
+        .ok_or_else(|| {
+            CellErr::Other(
+                "date_out_of_range",
+                format!("{days} days since 1970-01-01 is out of range"),
+            )
+        })
 }
 
 fn from_unit(value: i64, per_day: i64, unit: &str) -> Result<Option<NaiveDate>, CellErr> {
     if value.rem_euclid(per_day) != 0 {
         return Err(CellErr::Other(
             "not_a_date",
-            format!("{value} {unit} since 1970-01-01 is not midnight: dates must have no time of day"),
+            format!(
+                "{value} {unit} since 1970-01-01 is not midnight: dates must have no time of day"
+            ),
         ));
     }
     days_to_date(value.div_euclid(per_day)).map(Some)
@@ -251,7 +263,11 @@ fn from_unit(value: i64, per_day: i64, unit: &str) -> Result<Option<NaiveDate>, 
 /// A date getter: date32, date64 and tz-naive timestamps at exactly midnight (what
 /// pandas makes of dates), or ISO `YYYY-MM-DD` text. A time of day is refused, never
 /// dropped.
-pub fn date_getter<'a>(table: &InTable, col: usize, array: &'a dyn Array) -> PyResult<DateGetter<'a>> {
+pub fn date_getter<'a>(
+    table: &InTable,
+    col: usize,
+    array: &'a dyn Array,
+) -> PyResult<DateGetter<'a>> {
     Ok(match array.data_type() {
         DataType::Date32 => {
             let a = array.as_primitive::<arrow_array::types::Date32Type>();
@@ -281,10 +297,22 @@ pub fn date_getter<'a>(table: &InTable, col: usize, array: &'a dyn Array) -> PyR
                 TimeUnit::Nanosecond => (86_400_000_000_000, "nanoseconds"),
             };
             let a = match unit {
-                TimeUnit::Second => array.as_primitive::<arrow_array::types::TimestampSecondType>().values().clone(),
-                TimeUnit::Millisecond => array.as_primitive::<arrow_array::types::TimestampMillisecondType>().values().clone(),
-                TimeUnit::Microsecond => array.as_primitive::<arrow_array::types::TimestampMicrosecondType>().values().clone(),
-                TimeUnit::Nanosecond => array.as_primitive::<arrow_array::types::TimestampNanosecondType>().values().clone(),
+                TimeUnit::Second => array
+                    .as_primitive::<arrow_array::types::TimestampSecondType>()
+                    .values()
+                    .clone(),
+                TimeUnit::Millisecond => array
+                    .as_primitive::<arrow_array::types::TimestampMillisecondType>()
+                    .values()
+                    .clone(),
+                TimeUnit::Microsecond => array
+                    .as_primitive::<arrow_array::types::TimestampMicrosecondType>()
+                    .values()
+                    .clone(),
+                TimeUnit::Nanosecond => array
+                    .as_primitive::<arrow_array::types::TimestampNanosecondType>()
+                    .values()
+                    .clone(),
             };
             Box::new(move |i| {
                 if array.is_valid(i) {
@@ -302,7 +330,9 @@ pub fn date_getter<'a>(table: &InTable, col: usize, array: &'a dyn Array) -> PyR
                 table,
                 col,
                 array.data_type(),
-                &format!("a date (date32); a timestamp with time zone {tz} is not a date: convert it to local dates first"),
+                &format!(
+                    "a date (date32); a timestamp with time zone {tz} is not a date: convert it to local dates first"
+                ),
             ));
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) => {
@@ -312,12 +342,20 @@ pub fn date_getter<'a>(table: &InTable, col: usize, array: &'a dyn Array) -> PyR
                 Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
                     .map(Some)
                     .map_err(|e| {
-                        CellErr::Other("not_a_date", format!("\"{s}\" is not an ISO date YYYY-MM-DD ({e})"))
+                        CellErr::Other(
+                            "not_a_date",
+                            format!("\"{s}\" is not an ISO date YYYY-MM-DD ({e})"),
+                        )
                     }),
             })
         }
         other => {
-            return Err(type_err(table, col, other, "date32 (or date64, a timestamp at midnight, ISO text)"));
+            return Err(type_err(
+                table,
+                col,
+                other,
+                "date32 (or date64, a timestamp at midnight, ISO text)",
+            ));
         }
     })
 }
@@ -347,10 +385,18 @@ macro_rules! int_amount {
                 return Ok(None);
             }
             let v = i128::from(a.value(i));
-            let scale = if mode == IntegerAmounts::Minor { c.minor_units() } else { 0 };
+            let scale = if mode == IntegerAmounts::Minor {
+                c.minor_units()
+            } else {
+                0
+            };
             Decimal::try_from_i128_with_scale(v, scale)
                 .map(|d| Some(Money::new(d, c)))
-                .map_err(|_| CellErr::Money(MoneyError::Overflow { operation: "read amount" }))
+                .map_err(|_| {
+                    CellErr::Money(MoneyError::Overflow {
+                        operation: "read amount",
+                    })
+                })
         })
     }};
 }
@@ -358,11 +404,18 @@ macro_rules! int_amount {
 /// An exact decimal from an Arrow decimal's integer and scale (a negative scale
 /// multiplies).
 fn decimal_from_parts(value: i128, scale: i8) -> Result<Decimal, CellErr> {
-    let overflow = || CellErr::Money(MoneyError::Overflow { operation: "read decimal" });
+    let overflow = || {
+        CellErr::Money(MoneyError::Overflow {
+            operation: "read decimal",
+        })
+    };
     if scale >= 0 {
-        Decimal::try_from_i128_with_scale(value, u32::from(scale.unsigned_abs())).map_err(|_| overflow())
+        Decimal::try_from_i128_with_scale(value, u32::from(scale.unsigned_abs()))
+            .map_err(|_| overflow())
     } else {
-        let factor = 10_i128.checked_pow(u32::from(scale.unsigned_abs())).ok_or_else(overflow)?;
+        let factor = 10_i128
+            .checked_pow(u32::from(scale.unsigned_abs()))
+            .ok_or_else(overflow)?;
         let v = value.checked_mul(factor).ok_or_else(overflow)?;
         Decimal::try_from_i128_with_scale(v, 0).map_err(|_| overflow())
     }
@@ -388,8 +441,14 @@ pub fn amount_getter<'a>(
                 Some(s) => Money::parse(&s, c).map(Some).map_err(CellErr::Money),
             })
         }
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8
-        | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => {
             if integers == IntegerAmounts::Refuse {
                 return Err(table_err(
                     "column_type",
@@ -439,7 +498,11 @@ pub fn amount_getter<'a>(
 pub type BoolGetter<'a> = Box<dyn Fn(usize) -> Option<bool> + 'a>;
 
 /// A boolean getter (`bool` columns only).
-pub fn bool_getter<'a>(table: &InTable, col: usize, array: &'a dyn Array) -> PyResult<BoolGetter<'a>> {
+pub fn bool_getter<'a>(
+    table: &InTable,
+    col: usize,
+    array: &'a dyn Array,
+) -> PyResult<BoolGetter<'a>> {
     match array.data_type() {
         DataType::Boolean => {
             let a = array.as_boolean();
@@ -450,10 +513,7 @@ pub fn bool_getter<'a>(table: &InTable, col: usize, array: &'a dyn Array) -> PyR
 }
 
 /// Parse a currency code cell, caching the last code (tables repeat a few codes).
-pub fn currency_cell(
-    cache: &mut Vec<(String, Currency)>,
-    code: &str,
-) -> Result<Currency, CellErr> {
+pub fn currency_cell(cache: &mut Vec<(String, Currency)>, code: &str) -> Result<Currency, CellErr> {
     if let Some((_, c)) = cache.iter().find(|(k, _)| k == code) {
         return Ok(*c);
     }

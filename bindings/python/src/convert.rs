@@ -60,7 +60,10 @@ fn invalid_amount(field: &'static str, value: String, reason: impl Into<String>)
 pub fn parse_decimal_text(field: &'static str, text: &str) -> PyResult<Decimal> {
     let trimmed = text.trim();
     let mut candidate = trimmed;
-    if trimmed.find('.').is_some_and(|dot| trimmed.len() - dot - 1 > 28) {
+    if trimmed
+        .find('.')
+        .is_some_and(|dot| trimmed.len() - dot - 1 > 28)
+    {
         candidate = trimmed.trim_end_matches('0').trim_end_matches('.');
     }
     Decimal::from_str_exact(candidate).map_err(|e| {
@@ -76,7 +79,11 @@ pub fn parse_decimal_text(field: &'static str, text: &str) -> PyResult<Decimal> 
 /// argument in the messages (`money`, `ratio`, `rate`…); `field` is the core's field
 /// name for amount errors. `float` and `bool` are refused with a `TypeError`, NaN and
 /// infinities with a `MoneyError`.
-pub fn decimal_from_py(obj: &Bound<'_, PyAny>, what: &str, field: &'static str) -> PyResult<Decimal> {
+pub fn decimal_from_py(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+    field: &'static str,
+) -> PyResult<Decimal> {
     let py = obj.py();
     if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyFloat>() {
         return Err(PyTypeError::new_err(format!(

@@ -254,15 +254,3 @@ impl<T, E: Into<Error>> CoreResult<T> for Result<T, E> {
 pub fn table_err(code: &str, message: impl Into<String>) -> PyErr {
     new_err(Kind::Table, code, message)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variant_codes_are_snake_case() {
-        let e = MoneyError::UnknownCurrency { code: "EUX".into() };
-        assert_eq!(variant_code(&e), "unknown_currency");
-        assert_eq!(variant_code(&TermsError::NoLines), "no_lines");
-    }
-}

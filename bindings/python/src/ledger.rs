@@ -14,15 +14,15 @@ use pyo3::prelude::*;
 
 use encours_core::{aging, metrics};
 
-use crate::reports;
 use crate::arrow_in::{
-    CellErr, IntegerAmounts, InTable, amount_getter, bool_getter, cell_err, currency_cell,
+    CellErr, InTable, IntegerAmounts, amount_getter, bool_getter, cell_err, currency_cell,
     date_getter, null_err, read_table, str_getter,
 };
 use crate::convert::{date_from_py, enum_from_str, enum_to_str, json_text, to_json};
 use crate::errors::{CoreResult, Kind, core_err, new_err};
 use crate::money::PyMoney;
 use crate::records::{PyApplication, PyCustomer, PyItem, PyPayment};
+use crate::reports;
 use crate::table::{Col, PyTable, TableBuilder};
 
 /// The accounts-receivable ledger: customers, items (invoices, debit and credit
@@ -48,7 +48,10 @@ fn collect<'py, T: pyo3::PyClass + Clone, U>(
         let r = x.cast::<T>().map_err(|_| {
             PyTypeError::new_err(format!(
                 "{what} must contain only encours.{class}, not {}",
-                x.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                x.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
             ))
         })?;
         out.push(get(&r.borrow()));
@@ -60,7 +63,10 @@ fn money_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Money> {
     obj.cast::<PyMoney>().map(|m| m.get().0).map_err(|_| {
         PyTypeError::new_err(format!(
             "{what} must be encours.Money, not {}",
-            obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            obj.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
         ))
     })
 }
@@ -92,12 +98,17 @@ impl PyLedger {
         payments: Option<&Bound<'_, PyAny>>,
         applications: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let c = collect(customers, "customers", "Customer", |x: &PyCustomer| x.0.clone())?;
-        let i = collect(items, "items", "Item", |x: &PyItem| x.0.clone())?;
-        let p = collect(payments, "payments", "Payment", |x: &PyPayment| x.0.clone())?;
-        let a = collect(applications, "applications", "Application", |x: &PyApplication| {
+        let c = collect(customers, "customers", "Customer", |x: &PyCustomer| {
             x.0.clone()
         })?;
+        let i = collect(items, "items", "Item", |x: &PyItem| x.0.clone())?;
+        let p = collect(payments, "payments", "Payment", |x: &PyPayment| x.0.clone())?;
+        let a = collect(
+            applications,
+            "applications",
+            "Application",
+            |x: &PyApplication| x.0.clone(),
+        )?;
         let inner = py.detach(|| Ledger::new(c, i, p, a)).py()?;
         Ok(PyLedger { inner })
     }
@@ -108,10 +119,17 @@ impl PyLedger {
     fn from_json(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = json_text(data)?;
         let inner = py
-            .detach(|| -> Result<Result<Ledger, LedgerError>, serde_json::Error> {
-                let d: LedgerData = serde_json::from_str(&text)?;
-                Ok(Ledger::new(d.customers, d.items, d.payments, d.applications))
-            })
+            .detach(
+                || -> Result<Result<Ledger, LedgerError>, serde_json::Error> {
+                    let d: LedgerData = serde_json::from_str(&text)?;
+                    Ok(Ledger::new(
+                        d.customers,
+                        d.items,
+                        d.payments,
+                        d.applications,
+                    ))
+                },
+            )
             .map_err(|e| new_err(Kind::Input, "json", format!("invalid ledger JSON: {e}")))?
             .py()?;
         Ok(PyLedger { inner })
@@ -195,7 +213,9 @@ impl PyLedger {
     ) -> PyResult<()> {
         let amount = money_arg(amount, "amount")?;
         let date = date_from_py(date, "date")?;
-        self.inner.apply_payment(payment_id, item_id, amount, date).py()
+        self.inner
+            .apply_payment(payment_id, item_id, amount, date)
+            .py()
     }
 
     /// Net part of a credit note against a debit item.
@@ -237,7 +257,12 @@ impl PyLedger {
     /// `item_states()` or the report tables for bulk work).
     #[getter]
     fn customers(&self) -> Vec<PyCustomer> {
-        self.inner.customers().iter().cloned().map(PyCustomer).collect()
+        self.inner
+            .customers()
+            .iter()
+            .cloned()
+            .map(PyCustomer)
+            .collect()
     }
 
     /// The items, in insertion order.
@@ -249,7 +274,12 @@ impl PyLedger {
     /// The payments, in insertion order.
     #[getter]
     fn payments(&self) -> Vec<PyPayment> {
-        self.inner.payments().iter().cloned().map(PyPayment).collect()
+        self.inner
+            .payments()
+            .iter()
+            .cloned()
+            .map(PyPayment)
+            .collect()
     }
 
     /// The applications, in the order they were made.
@@ -396,54 +426,95 @@ impl PyLedger {
     /// "customer", "segment", "group" or "portfolio"; credits and unapplied cash
     /// shown apart, never added across currencies.
     #[pyo3(signature = (as_of, *, buckets = None, group_by = "customer"))]
-    fn aging(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, buckets: Option<Vec<i64>>, group_by: &str) -> PyResult<reports::PyAgingReport> {
+    fn aging(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        buckets: Option<Vec<i64>>,
+        group_by: &str,
+    ) -> PyResult<reports::PyAgingReport> {
         let d = date_from_py(as_of, "as_of")?;
         let b = reports::buckets_from(buckets)?;
         let g = reports::group_by_from(group_by)?;
         let ledger = &self.inner;
-        py.detach(|| aging::aging(ledger, d, &b, g)).py().map(reports::aging_report)
+        py.detach(|| aging::aging(ledger, d, &b, g))
+            .py()
+            .map(reports::aging_report)
     }
 
     /// Simple DSO, best possible DSO and average days delinquent over the last
     /// `days` days (default 90).
     #[pyo3(signature = (as_of, *, days = 90, group_by = "customer"))]
-    fn dso(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, days: u32, group_by: &str) -> PyResult<reports::PyMetricReport> {
+    fn dso(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        days: u32,
+        group_by: &str,
+    ) -> PyResult<reports::PyMetricReport> {
         let d = date_from_py(as_of, "as_of")?;
         let g = reports::group_by_from(group_by)?;
         let ledger = &self.inner;
-        py.detach(|| metrics::dso_simple(ledger, d, days, g)).py().map(reports::dso_report)
+        py.detach(|| metrics::dso_simple(ledger, d, days, g))
+            .py()
+            .map(reports::dso_report)
     }
 
     /// Count-back DSO: AR walked back against the sales of the last 12 months.
     #[pyo3(signature = (as_of, *, group_by = "customer"))]
-    fn dso_count_back(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, group_by: &str) -> PyResult<reports::PyMetricReport> {
+    fn dso_count_back(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        group_by: &str,
+    ) -> PyResult<reports::PyMetricReport> {
         let d = date_from_py(as_of, "as_of")?;
         let g = reports::group_by_from(group_by)?;
         let ledger = &self.inner;
-        py.detach(|| metrics::dso_count_back(ledger, d, g)).py().map(reports::count_back_report)
+        py.detach(|| metrics::dso_count_back(ledger, d, g))
+            .py()
+            .map(reports::count_back_report)
     }
 
     /// Collection effectiveness index over `[from_, to]`, sales divided by
     /// `sales_divisor` (months in the period, default 1).
     #[pyo3(signature = (from_, to, *, sales_divisor = 1, group_by = "customer"))]
-    fn collection_effectiveness(&self, py: Python<'_>, from_: &Bound<'_, PyAny>, to: &Bound<'_, PyAny>, sales_divisor: u32, group_by: &str) -> PyResult<reports::PyMetricReport> {
+    fn collection_effectiveness(
+        &self,
+        py: Python<'_>,
+        from_: &Bound<'_, PyAny>,
+        to: &Bound<'_, PyAny>,
+        sales_divisor: u32,
+        group_by: &str,
+    ) -> PyResult<reports::PyMetricReport> {
         let f = date_from_py(from_, "from_")?;
         let t = date_from_py(to, "to")?;
         let g = reports::group_by_from(group_by)?;
         let ledger = &self.inner;
-        py.detach(|| metrics::collection_effectiveness(ledger, f, t, sales_divisor, g)).py().map(reports::cei_report)
+        py.detach(|| metrics::collection_effectiveness(ledger, f, t, sales_divisor, g))
+            .py()
+            .map(reports::cei_report)
     }
 
     /// Days beyond terms and the payment index of the items fully paid in the last
     /// `window_days` days; `scale` is a list of (days beyond terms, score) anchors
     /// (default: the PAYDEX key).
     #[pyo3(signature = (as_of, *, window_days = 365, scale = None, group_by = "customer"))]
-    fn payment_behaviour(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, window_days: u32, scale: Option<&Bound<'_, PyAny>>, group_by: &str) -> PyResult<reports::PyMetricReport> {
+    fn payment_behaviour(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        window_days: u32,
+        scale: Option<&Bound<'_, PyAny>>,
+        group_by: &str,
+    ) -> PyResult<reports::PyMetricReport> {
         let d = date_from_py(as_of, "as_of")?;
         let s = reports::scale_from(scale)?;
         let g = reports::group_by_from(group_by)?;
         let ledger = &self.inner;
-        py.detach(|| metrics::payment_behaviour(ledger, d, window_days, &s, g)).py().map(reports::payment_report)
+        py.detach(|| metrics::payment_behaviour(ledger, d, window_days, &s, g))
+            .py()
+            .map(reports::payment_report)
     }
 
     /// Pareto sets: the fewest "items" (or "customers") holding at least `share` of
@@ -451,7 +522,17 @@ impl PyLedger {
     /// across currencies.
     #[pyo3(signature = (as_of, *, unit = "items", share = None, group_by = "portfolio", fx = None, base = None, mode = "half_up"))]
     #[allow(clippy::too_many_arguments)]
-    fn pareto(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, unit: &str, share: Option<&Bound<'_, PyAny>>, group_by: &str, fx: Option<PyRef<'_, crate::money::PyFxRates>>, base: Option<&Bound<'_, PyAny>>, mode: &str) -> PyResult<reports::PyMetricReport> {
+    fn pareto(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        unit: &str,
+        share: Option<&Bound<'_, PyAny>>,
+        group_by: &str,
+        fx: Option<PyRef<'_, crate::money::PyFxRates>>,
+        base: Option<&Bound<'_, PyAny>>,
+        mode: &str,
+    ) -> PyResult<reports::PyMetricReport> {
         let d = date_from_py(as_of, "as_of")?;
         let u = reports::pareto_unit_from(unit)?;
         let share = match share {
@@ -466,10 +547,15 @@ impl PyLedger {
             (Some(fx), Some(base)) => {
                 let base = crate::convert::currency_from_py(base)?;
                 let rates = fx.0.clone();
-                py.detach(|| metrics::pareto_in_base(ledger, d, u, share, g, &rates, base, mode)).py()?
+                py.detach(|| metrics::pareto_in_base(ledger, d, u, share, g, &rates, base, mode))
+                    .py()?
             }
             _ => {
-                return Err(new_err(Kind::Input, "missing_argument", "pareto needs both fx and base to rank in one currency, or neither"));
+                return Err(new_err(
+                    Kind::Input,
+                    "missing_argument",
+                    "pareto needs both fx and base to rank in one currency, or neither",
+                ));
             }
         };
         Ok(reports::pareto_report(rows))
@@ -479,7 +565,19 @@ impl PyLedger {
     /// reporting path for large ledgers). Keyword settings default as in the core.
     #[pyo3(signature = (as_of, *, group_by = "customer", buckets = None, dso_days = 90, cei_from = None, cei_sales_divisor = 1, payment_window_days = 365, payment_index = None, pareto_share = None))]
     #[allow(clippy::too_many_arguments)]
-    fn summary(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, group_by: &str, buckets: Option<Vec<i64>>, dso_days: u32, cei_from: Option<&Bound<'_, PyAny>>, cei_sales_divisor: u32, payment_window_days: u32, payment_index: Option<&Bound<'_, PyAny>>, pareto_share: Option<&Bound<'_, PyAny>>) -> PyResult<reports::PyPortfolioSummary> {
+    fn summary(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        group_by: &str,
+        buckets: Option<Vec<i64>>,
+        dso_days: u32,
+        cei_from: Option<&Bound<'_, PyAny>>,
+        cei_sales_divisor: u32,
+        payment_window_days: u32,
+        payment_index: Option<&Bound<'_, PyAny>>,
+        pareto_share: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<reports::PyPortfolioSummary> {
         let d = date_from_py(as_of, "as_of")?;
         let g = reports::group_by_from(group_by)?;
         let cei_from = crate::convert::opt_date_from_py(cei_from, "cei_from")?;
@@ -487,9 +585,20 @@ impl PyLedger {
             Some(s) => crate::convert::decimal_from_py(s, "pareto_share", "pareto_share")?,
             None => rust_decimal::Decimal::new(8, 1),
         };
-        let config = reports::summary_config(d, buckets, dso_days, cei_from, cei_sales_divisor, payment_window_days, payment_index, share)?;
+        let config = reports::summary_config(
+            d,
+            buckets,
+            dso_days,
+            cei_from,
+            cei_sales_divisor,
+            payment_window_days,
+            payment_index,
+            share,
+        )?;
         let ledger = &self.inner;
-        py.detach(|| metrics::portfolio_summary(ledger, &config, g)).py().map(reports::summary_report)
+        py.detach(|| metrics::portfolio_summary(ledger, &config, g))
+            .py()
+            .map(reports::summary_report)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -527,7 +636,9 @@ macro_rules! opt_col {
 }
 
 fn opt_text(col: &Option<(usize, crate::arrow_in::StrGetter<'_>)>, row: usize) -> Option<String> {
-    col.as_ref().and_then(|(_, g)| g(row)).map(|s| s.into_owned())
+    col.as_ref()
+        .and_then(|(_, g)| g(row))
+        .map(|s| s.into_owned())
 }
 
 /// Customers and the index id → currency used to read the other tables.
@@ -560,7 +671,8 @@ fn read_customers(
             let row = base + r;
             let id = id(r).ok_or_else(|| null_err(t, row, id_ix))?.into_owned();
             let code = cur(r).ok_or_else(|| null_err(t, row, cur_ix))?;
-            let currency = currency_cell(&mut cache, &code).map_err(|e| cell_err(t, row, cur_ix, e))?;
+            let currency =
+                currency_cell(&mut cache, &code).map_err(|e| cell_err(t, row, cur_ix, e))?;
             let name = opt_text(&name, r).unwrap_or_else(|| id.clone());
             let mut c = Customer::new(id, name, currency);
             c.segment = opt_text(&segment, r);
@@ -597,7 +709,10 @@ fn row_currency(
         return currency_cell(cache, &code).map(|c| (c, Some(*ix)));
     }
     Ok((
-        customer.and_then(|c| idx.get(c)).copied().unwrap_or(Currency::EUR),
+        customer
+            .and_then(|c| idx.get(c))
+            .copied()
+            .unwrap_or(Currency::EUR),
         None,
     ))
 }
@@ -636,7 +751,9 @@ fn read_items(
         for r in 0..batch.num_rows() {
             let row = base + r;
             let id = id(r).ok_or_else(|| null_err(t, row, id_ix))?.into_owned();
-            let customer = cust(r).ok_or_else(|| null_err(t, row, cust_ix))?.into_owned();
+            let customer = cust(r)
+                .ok_or_else(|| null_err(t, row, cust_ix))?
+                .into_owned();
             let issue_date = issue(r)
                 .map_err(|e| cell_err(t, row, issue_ix, e))?
                 .ok_or_else(|| null_err(t, row, issue_ix))?;
@@ -644,7 +761,14 @@ fn read_items(
                 None => ItemKind::Invoice,
                 Some(k) => enum_from_str("item kind", &k).map_err(|e| {
                     let ix = kind.as_ref().map_or(0, |(ix, _)| *ix);
-                    Python::attach(|py| cell_err(t, row, ix, CellErr::Other("invalid_choice", e.value(py).to_string())))
+                    Python::attach(|py| {
+                        cell_err(
+                            t,
+                            row,
+                            ix,
+                            CellErr::Other("invalid_choice", e.value(py).to_string()),
+                        )
+                    })
                 })?,
             };
             let due_date = match &due {
@@ -657,7 +781,10 @@ fn read_items(
                 (None, _) => {
                     return Err(match due_ix {
                         Some(ix) => null_err(t, row, ix),
-                        None => t.require(&["due_date"]).err().unwrap_or_else(|| null_err(t, row, 0)),
+                        None => t
+                            .require(&["due_date"])
+                            .err()
+                            .unwrap_or_else(|| null_err(t, row, 0)),
                     });
                 }
             };
@@ -696,7 +823,10 @@ fn read_payments(
     let cust_ix = t.find(&["customer_id"]);
     let inv_ix = t.find(&["invoice_id", "item_id"]);
     if cust_ix.is_none() && inv_ix.is_none() {
-        return Err(t.require(&["customer_id", "invoice_id"]).err().unwrap_or_else(|| null_err(t, 0, 0)));
+        return Err(t
+            .require(&["customer_id", "invoice_id"])
+            .err()
+            .unwrap_or_else(|| null_err(t, 0, 0)));
     }
     let mut out = Vec::with_capacity(t.num_rows());
     let mut apps = Vec::new();
@@ -717,7 +847,10 @@ fn read_payments(
                 .map_err(|e| cell_err(t, row, date_ix, e))?
                 .ok_or_else(|| null_err(t, row, date_ix))?;
             let invoice = opt_text(&inv, r);
-            let item = invoice.as_ref().and_then(|i| item_ix.get(i)).and_then(|p| items.get(*p));
+            let item = invoice
+                .as_ref()
+                .and_then(|i| item_ix.get(i))
+                .and_then(|p| items.get(*p));
             let customer = match (opt_text(&cust, r), item, &invoice) {
                 (Some(c), _, _) => c,
                 (None, Some(item), _) => item.customer_id.clone(),
@@ -769,7 +902,10 @@ fn read_applications(
     let pay_ix = t.find(&["payment_id"]);
     let cn_ix = t.find(&["credit_note_id"]);
     if pay_ix.is_none() && cn_ix.is_none() {
-        return Err(t.require(&["payment_id", "credit_note_id"]).err().unwrap_or_else(|| null_err(t, 0, 0)));
+        return Err(t
+            .require(&["payment_id", "credit_note_id"])
+            .err()
+            .unwrap_or_else(|| null_err(t, 0, 0)));
     }
     let mut out = Vec::with_capacity(t.num_rows());
     let mut base = 0;
@@ -782,7 +918,9 @@ fn read_applications(
         let rule = opt_col!(t, batch, &["rule"]);
         for r in 0..batch.num_rows() {
             let row = base + r;
-            let item_id = item(r).ok_or_else(|| null_err(t, row, item_col))?.into_owned();
+            let item_id = item(r)
+                .ok_or_else(|| null_err(t, row, item_col))?
+                .into_owned();
             let source = match (opt_text(&pay, r), opt_text(&cn, r)) {
                 (Some(p), _) => Source::Payment(p),
                 (None, Some(c)) => Source::CreditNote(c),
@@ -803,7 +941,14 @@ fn read_applications(
                 None => MatchRule::Explicit,
                 Some(s) => enum_from_str::<MatchRule>("rule", &s).map_err(|e| {
                     let ix = rule.as_ref().map_or(0, |(ix, _)| *ix);
-                    Python::attach(|py| cell_err(t, row, ix, CellErr::Other("invalid_choice", e.value(py).to_string())))
+                    Python::attach(|py| {
+                        cell_err(
+                            t,
+                            row,
+                            ix,
+                            CellErr::Other("invalid_choice", e.value(py).to_string()),
+                        )
+                    })
                 })?,
             };
             out.push(Application {

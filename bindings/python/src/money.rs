@@ -101,7 +101,6 @@ impl PyCurrency {
     fn __str__(&self) -> String {
         self.0.code().to_owned()
     }
-
 }
 
 /// `'EUR'` for an ISO currency, `Currency.custom('XBT', 8)` otherwise: the form used
@@ -124,7 +123,11 @@ fn currency_repr(c: Currency) -> String {
 
 /// `Money('1200.00', 'EUR')`.
 pub fn money_repr(m: &Money) -> String {
-    format!("Money('{}', {})", m.amount(), currency_arg_repr(m.currency()))
+    format!(
+        "Money('{}', {})",
+        m.amount(),
+        currency_arg_repr(m.currency())
+    )
 }
 
 /// A rounding mode from its name.
@@ -142,7 +145,7 @@ pub fn rounding_from_str(mode: &str) -> PyResult<RoundingMode> {
 pub struct PyMoney(pub Money);
 
 impl PyMoney {
-    fn other<'a>(other: &'a Bound<'_, PyAny>) -> Option<Money> {
+    fn other(other: &Bound<'_, PyAny>) -> Option<Money> {
         other.cast::<PyMoney>().ok().map(|m| m.get().0)
     }
 }
@@ -161,7 +164,10 @@ impl PyMoney {
     /// An amount given as an integer count of minor units (cents for EUR).
     #[staticmethod]
     fn from_minor(minor: i64, currency: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(PyMoney(Money::from_minor(minor, currency_from_py(currency)?)))
+        Ok(PyMoney(Money::from_minor(
+            minor,
+            currency_from_py(currency)?,
+        )))
     }
 
     /// Zero in a currency.
@@ -310,7 +316,10 @@ impl PyMoney {
             CompareOp::Gt => self.0.checked_cmp(&o).py()?.is_gt(),
             CompareOp::Ge => self.0.checked_cmp(&o).py()?.is_ge(),
         };
-        Ok(pyo3::types::PyBool::new(py, result).to_owned().into_any().unbind())
+        Ok(pyo3::types::PyBool::new(py, result)
+            .to_owned()
+            .into_any()
+            .unbind())
     }
 
     fn __add__(&self, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
@@ -327,7 +336,8 @@ impl PyMoney {
     /// `0 + money` is `money`, so `sum(parts)` works; any other left operand is refused.
     fn __radd__(&self, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = other.py();
-        let is_int_zero = other.is_exact_instance_of::<PyInt>() && other.extract::<i64>().ok() == Some(0);
+        let is_int_zero =
+            other.is_exact_instance_of::<PyInt>() && other.extract::<i64>().ok() == Some(0);
         if is_int_zero {
             Ok(PyMoney(self.0).into_pyobject(py)?.into_any().unbind())
         } else {
@@ -428,7 +438,12 @@ impl PyFxRates {
 
     /// Convert an amount, rounding the result to the target's minor unit.
     #[pyo3(signature = (money, to, mode = "half_up"))]
-    fn convert(&self, money: PyRef<'_, PyMoney>, to: &Bound<'_, PyAny>, mode: &str) -> PyResult<PyMoney> {
+    fn convert(
+        &self,
+        money: PyRef<'_, PyMoney>,
+        to: &Bound<'_, PyAny>,
+        mode: &str,
+    ) -> PyResult<PyMoney> {
         let out = self
             .0
             .convert(&money.0, currency_from_py(to)?, rounding_from_str(mode)?)
@@ -437,11 +452,20 @@ impl PyFxRates {
     }
 
     /// The quoted rates as (from, to, rate) tuples, in insertion order.
-    fn rates<'py>(&self, py: Python<'py>) -> PyResult<Vec<(PyCurrency, PyCurrency, Bound<'py, PyAny>)>> {
+    fn rates<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Vec<(PyCurrency, PyCurrency, Bound<'py, PyAny>)>> {
         self.0
             .rates()
             .iter()
-            .map(|r| Ok((PyCurrency(r.from), PyCurrency(r.to), decimal_to_py(py, r.rate)?)))
+            .map(|r| {
+                Ok((
+                    PyCurrency(r.from),
+                    PyCurrency(r.to),
+                    decimal_to_py(py, r.rate)?,
+                ))
+            })
             .collect()
     }
 
@@ -463,7 +487,10 @@ impl PyFxRates {
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.borrow().to_json()?,)))
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            (slf.borrow().to_json()?,),
+        ))
     }
 
     fn __repr__(&self) -> String {

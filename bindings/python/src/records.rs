@@ -82,12 +82,18 @@ fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Str
     match obj {
         None => Ok(None),
         Some(o) if o.is_none() => Ok(None),
-        Some(o) => o.cast::<PyString>().map(|s| Some(s.to_string())).map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
-                "{what} must be str or None, not {}",
-                o.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-            ))
-        }),
+        Some(o) => o
+            .cast::<PyString>()
+            .map(|s| Some(s.to_string()))
+            .map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "{what} must be str or None, not {}",
+                    o.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ))
+            }),
     }
 }
 
@@ -95,7 +101,10 @@ fn money_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Money> {
     obj.cast::<PyMoney>().map(|m| m.get().0).map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(format!(
             "{what} must be encours.Money, not {}",
-            obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            obj.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
         ))
     })
 }
@@ -223,7 +232,10 @@ impl PyDispute {
         resolved_on: Option<&Bound<'_, PyAny>>,
         reason: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let mut d = Dispute::new(money_arg(amount, "amount")?, date_from_py(opened_on, "opened_on")?);
+        let mut d = Dispute::new(
+            money_arg(amount, "amount")?,
+            date_from_py(opened_on, "opened_on")?,
+        );
         d.resolved_on = opt_date_from_py(resolved_on, "resolved_on")?;
         d.reason = opt_string(reason, "reason")?;
         Ok(PyDispute(d))
@@ -286,7 +298,11 @@ impl PyExternalScore {
     /// `ExternalScore(provider, value, *, as_of=None)`; value a Decimal, str or int.
     #[new]
     #[pyo3(signature = (provider, value, *, as_of = None))]
-    fn new(provider: String, value: &Bound<'_, PyAny>, as_of: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn new(
+        provider: String,
+        value: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         Ok(PyExternalScore(ExternalScore {
             provider,
             value: decimal_from_py(value, "score", "value")?,
@@ -457,7 +473,12 @@ impl PyCustomer {
     /// External scores.
     #[getter]
     fn external_scores(&self) -> Vec<PyExternalScore> {
-        self.0.external_scores.iter().cloned().map(PyExternalScore).collect()
+        self.0
+            .external_scores
+            .iter()
+            .cloned()
+            .map(PyExternalScore)
+            .collect()
     }
     /// Credit limit granted.
     #[getter]
@@ -561,7 +582,11 @@ impl PyItem {
             None => None,
             Some(d) => Some(
                 d.cast::<PyDispute>()
-                    .map_err(|_| pyo3::exceptions::PyTypeError::new_err("dispute must be encours.Dispute or None"))?
+                    .map_err(|_| {
+                        pyo3::exceptions::PyTypeError::new_err(
+                            "dispute must be encours.Dispute or None",
+                        )
+                    })?
                     .get()
                     .0
                     .clone(),
@@ -571,7 +596,11 @@ impl PyItem {
             None => None,
             Some(b) => Some(
                 b.cast::<PyBlock>()
-                    .map_err(|_| pyo3::exceptions::PyTypeError::new_err("dunning_block must be encours.Block or None"))?
+                    .map_err(|_| {
+                        pyo3::exceptions::PyTypeError::new_err(
+                            "dunning_block must be encours.Block or None",
+                        )
+                    })?
                     .get()
                     .0
                     .clone(),
@@ -679,7 +708,12 @@ impl PyPayment {
         amount: &Bound<'_, PyAny>,
         reference: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let mut p = Payment::new(id, customer_id, date_from_py(date, "date")?, money_arg(amount, "amount")?);
+        let mut p = Payment::new(
+            id,
+            customer_id,
+            date_from_py(date, "date")?,
+            money_arg(amount, "amount")?,
+        );
         p.reference = opt_string(reference, "reference")?;
         Ok(PyPayment(p))
     }
@@ -762,7 +796,9 @@ impl PyApplication {
                 return Err(new_err(
                     Kind::Input,
                     "invalid_choice",
-                    format!("invalid source_kind \"{other}\": expected \"payment\" or \"credit_note\""),
+                    format!(
+                        "invalid source_kind \"{other}\": expected \"payment\" or \"credit_note\""
+                    ),
                 ));
             }
         };

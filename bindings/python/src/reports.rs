@@ -98,7 +98,10 @@ impl<T: ToPy> ToPy for Option<T> {
 
 impl<T: ToPy> ToPy for Vec<T> {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let items = self.iter().map(|v| v.to_py(py)).collect::<PyResult<Vec<_>>>()?;
+        let items = self
+            .iter()
+            .map(|v| v.to_py(py))
+            .collect::<PyResult<Vec<_>>>()?;
         Ok(PyList::new(py, items)?.into_any())
     }
 }
@@ -379,6 +382,9 @@ figures_class!(
 // ---------------------------------------------------------------------------- rows
 
 /// The figures a report row can hold.
+// Rows live only as long as a report object and are few per report: boxing the large
+// variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq)]
 pub enum AnyRow {
     Aging(Row<AgingFigures>),
@@ -468,15 +474,29 @@ fn rows_to_py<T: Clone>(rows: &[Row<T>], wrap: fn(Row<T>) -> AnyRow) -> Vec<PyRe
 /// Columns shared by every report table.
 fn key_columns<T>(rows: &[Row<T>]) -> TableBuilder {
     TableBuilder::new()
-        .col("key", Col::Str(rows.iter().map(|r| r.key.clone()).collect()))
-        .col("name", Col::Str(rows.iter().map(|r| r.name.clone()).collect()))
+        .col(
+            "key",
+            Col::Str(rows.iter().map(|r| r.key.clone()).collect()),
+        )
+        .col(
+            "name",
+            Col::Str(rows.iter().map(|r| r.name.clone()).collect()),
+        )
         .col(
             "currency",
-            Col::Str(rows.iter().map(|r| Some(r.currency.code().to_owned())).collect()),
+            Col::Str(
+                rows.iter()
+                    .map(|r| Some(r.currency.code().to_owned()))
+                    .collect(),
+            ),
         )
         .col(
             "customers",
-            Col::Int(rows.iter().map(|r| i64::try_from(r.customers).ok()).collect()),
+            Col::Int(
+                rows.iter()
+                    .map(|r| i64::try_from(r.customers).ok())
+                    .collect(),
+            ),
         )
 }
 
@@ -489,7 +509,11 @@ fn dec_col<T>(rows: &[Row<T>], f: impl Fn(&T) -> Decimal) -> Col {
 }
 
 fn int_col<T>(rows: &[Row<T>], f: impl Fn(&T) -> u64) -> Col {
-    Col::Int(rows.iter().map(|r| i64::try_from(f(&r.figures)).ok()).collect())
+    Col::Int(
+        rows.iter()
+            .map(|r| i64::try_from(f(&r.figures)).ok())
+            .collect(),
+    )
 }
 
 fn date_col<T>(rows: &[Row<T>], f: impl Fn(&T) -> NaiveDate) -> Col {
@@ -498,24 +522,38 @@ fn date_col<T>(rows: &[Row<T>], f: impl Fn(&T) -> NaiveDate) -> Col {
 
 /// A metric as two columns: its value (null when undefined) and `<name>_undefined`,
 /// the reason (null when defined).
-fn metric_cols<T>(b: TableBuilder, name: &str, rows: &[Row<T>], f: impl Fn(&T) -> MetricValue) -> TableBuilder {
+fn metric_cols<T>(
+    b: TableBuilder,
+    name: &str,
+    rows: &[Row<T>],
+    f: impl Fn(&T) -> MetricValue,
+) -> TableBuilder {
     let values: Vec<MetricValue> = rows.iter().map(|r| f(&r.figures)).collect();
-    b.col(name, Col::Dec(values.iter().map(MetricValue::value).collect()))
-        .col(
-            &format!("{name}_undefined"),
-            Col::Str(
-                values
-                    .iter()
-                    .map(|v| match v {
-                        MetricValue::Undefined(r) => Some(enum_to_str(r)),
-                        MetricValue::Value(_) => None,
-                    })
-                    .collect(),
-            ),
-        )
+    b.col(
+        name,
+        Col::Dec(values.iter().map(MetricValue::value).collect()),
+    )
+    .col(
+        &format!("{name}_undefined"),
+        Col::Str(
+            values
+                .iter()
+                .map(|v| match v {
+                    MetricValue::Undefined(r) => Some(enum_to_str(r)),
+                    MetricValue::Value(_) => None,
+                })
+                .collect(),
+        ),
+    )
 }
 
-fn aging_cols<T>(mut b: TableBuilder, rows: &[Row<T>], labels: &[String], prefix: &str, f: impl Fn(&T) -> &AgingFigures) -> TableBuilder {
+fn aging_cols<T>(
+    mut b: TableBuilder,
+    rows: &[Row<T>],
+    labels: &[String],
+    prefix: &str,
+    f: impl Fn(&T) -> &AgingFigures,
+) -> TableBuilder {
     for (i, label) in labels.iter().enumerate() {
         b = b.col(
             &format!("{prefix}{label}"),
@@ -527,25 +565,51 @@ fn aging_cols<T>(mut b: TableBuilder, rows: &[Row<T>], labels: &[String], prefix
         );
     }
     b.col(&format!("{prefix}total"), money_col(rows, |x| f(x).total))
-        .col(&format!("{prefix}disputed"), money_col(rows, |x| f(x).disputed))
-        .col(&format!("{prefix}credits"), money_col(rows, |x| f(x).credits))
+        .col(
+            &format!("{prefix}disputed"),
+            money_col(rows, |x| f(x).disputed),
+        )
+        .col(
+            &format!("{prefix}credits"),
+            money_col(rows, |x| f(x).credits),
+        )
         .col(&format!("{prefix}net"), money_col(rows, |x| f(x).net))
         .col(&format!("{prefix}items"), int_col(rows, |x| f(x).items))
-        .col(&format!("{prefix}credit_items"), int_col(rows, |x| f(x).credit_items))
+        .col(
+            &format!("{prefix}credit_items"),
+            int_col(rows, |x| f(x).credit_items),
+        )
 }
 
-fn dso_cols<T>(b: TableBuilder, rows: &[Row<T>], p: &str, f: impl Fn(&T) -> &SimpleDso + Copy) -> TableBuilder {
+fn dso_cols<T>(
+    b: TableBuilder,
+    rows: &[Row<T>],
+    p: &str,
+    f: impl Fn(&T) -> &SimpleDso + Copy,
+) -> TableBuilder {
     let b = b
         .col(&format!("{p}ar"), money_col(rows, |x| f(x).ar))
-        .col(&format!("{p}current_ar"), money_col(rows, |x| f(x).current_ar))
+        .col(
+            &format!("{p}current_ar"),
+            money_col(rows, |x| f(x).current_ar),
+        )
         .col(&format!("{p}sales"), money_col(rows, |x| f(x).sales))
         .col(&format!("{p}days"), int_col(rows, |x| u64::from(f(x).days)));
     let b = metric_cols(b, &format!("{p}dso"), rows, |x| f(x).dso);
-    let b = metric_cols(b, &format!("{p}best_possible_dso"), rows, |x| f(x).best_possible_dso);
-    metric_cols(b, &format!("{p}average_days_delinquent"), rows, |x| f(x).average_days_delinquent)
+    let b = metric_cols(b, &format!("{p}best_possible_dso"), rows, |x| {
+        f(x).best_possible_dso
+    });
+    metric_cols(b, &format!("{p}average_days_delinquent"), rows, |x| {
+        f(x).average_days_delinquent
+    })
 }
 
-fn count_back_cols<T>(b: TableBuilder, rows: &[Row<T>], p: &str, f: impl Fn(&T) -> &CountBackDso + Copy) -> TableBuilder {
+fn count_back_cols<T>(
+    b: TableBuilder,
+    rows: &[Row<T>],
+    p: &str,
+    f: impl Fn(&T) -> &CountBackDso + Copy,
+) -> TableBuilder {
     let b = b.col(&format!("{p}ar"), money_col(rows, |x| f(x).ar));
     let b = metric_cols(b, &format!("{p}dso"), rows, |x| f(x).dso);
     b.col(
@@ -554,33 +618,75 @@ fn count_back_cols<T>(b: TableBuilder, rows: &[Row<T>], p: &str, f: impl Fn(&T) 
     )
 }
 
-fn cei_cols<T>(b: TableBuilder, rows: &[Row<T>], p: &str, f: impl Fn(&T) -> &Cei + Copy) -> TableBuilder {
+fn cei_cols<T>(
+    b: TableBuilder,
+    rows: &[Row<T>],
+    p: &str,
+    f: impl Fn(&T) -> &Cei + Copy,
+) -> TableBuilder {
     let b = b
         .col(&format!("{p}from"), date_col(rows, |x| f(x).from))
         .col(&format!("{p}to"), date_col(rows, |x| f(x).to))
-        .col(&format!("{p}beginning_ar"), money_col(rows, |x| f(x).beginning_ar))
+        .col(
+            &format!("{p}beginning_ar"),
+            money_col(rows, |x| f(x).beginning_ar),
+        )
         .col(&format!("{p}sales"), money_col(rows, |x| f(x).sales))
-        .col(&format!("{p}sales_divisor"), int_col(rows, |x| u64::from(f(x).sales_divisor)))
-        .col(&format!("{p}ending_ar"), money_col(rows, |x| f(x).ending_ar))
-        .col(&format!("{p}ending_current_ar"), money_col(rows, |x| f(x).ending_current_ar));
+        .col(
+            &format!("{p}sales_divisor"),
+            int_col(rows, |x| u64::from(f(x).sales_divisor)),
+        )
+        .col(
+            &format!("{p}ending_ar"),
+            money_col(rows, |x| f(x).ending_ar),
+        )
+        .col(
+            &format!("{p}ending_current_ar"),
+            money_col(rows, |x| f(x).ending_current_ar),
+        );
     // The index itself is "cei" with or without the prefix ("cei_cei" reads badly).
     metric_cols(b, "cei", rows, |x| f(x).cei)
 }
 
-fn payment_cols<T>(b: TableBuilder, rows: &[Row<T>], p: &str, f: impl Fn(&T) -> &PaymentBehaviour + Copy) -> TableBuilder {
+fn payment_cols<T>(
+    b: TableBuilder,
+    rows: &[Row<T>],
+    p: &str,
+    f: impl Fn(&T) -> &PaymentBehaviour + Copy,
+) -> TableBuilder {
     let b = b
-        .col(&format!("{p}window_start"), date_col(rows, |x| f(x).window_start))
+        .col(
+            &format!("{p}window_start"),
+            date_col(rows, |x| f(x).window_start),
+        )
         .col(&format!("{p}paid_items"), int_col(rows, |x| f(x).items))
         .col(&format!("{p}paid_amount"), money_col(rows, |x| f(x).amount))
-        .col(&format!("{p}weighted_days"), dec_col(rows, |x| f(x).weighted_days));
-    let b = metric_cols(b, &format!("{p}days_beyond_terms"), rows, |x| f(x).days_beyond_terms);
-    let b = b.col(&format!("{p}weighted_score"), dec_col(rows, |x| f(x).weighted_score));
-    metric_cols(b, &format!("{p}payment_index"), rows, |x| f(x).payment_index)
+        .col(
+            &format!("{p}weighted_days"),
+            dec_col(rows, |x| f(x).weighted_days),
+        );
+    let b = metric_cols(b, &format!("{p}days_beyond_terms"), rows, |x| {
+        f(x).days_beyond_terms
+    });
+    let b = b.col(
+        &format!("{p}weighted_score"),
+        dec_col(rows, |x| f(x).weighted_score),
+    );
+    metric_cols(b, &format!("{p}payment_index"), rows, |x| {
+        f(x).payment_index
+    })
 }
 
 fn pareto_cols(rows: &[Row<Pareto>]) -> TableBuilder {
     key_columns(rows)
-        .col("unit", Col::Str(rows.iter().map(|r| Some(enum_to_str(&r.figures.unit))).collect()))
+        .col(
+            "unit",
+            Col::Str(
+                rows.iter()
+                    .map(|r| Some(enum_to_str(&r.figures.unit)))
+                    .collect(),
+            ),
+        )
         .col("target_share", dec_col(rows, |x| x.target_share))
         .col("count", int_col(rows, |x| x.count))
         .col("total_count", int_col(rows, |x| x.total_count))
@@ -658,11 +764,20 @@ impl PyConversion {
     }
     /// (from, to, rate) for each other currency.
     #[getter]
-    fn rates<'py>(&self, py: Python<'py>) -> PyResult<Vec<(PyCurrency, PyCurrency, Bound<'py, PyAny>)>> {
+    fn rates<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Vec<(PyCurrency, PyCurrency, Bound<'py, PyAny>)>> {
         self.0
             .rates
             .iter()
-            .map(|r| Ok((PyCurrency(r.from), PyCurrency(r.to), decimal_to_py(py, r.rate)?)))
+            .map(|r| {
+                Ok((
+                    PyCurrency(r.from),
+                    PyCurrency(r.to),
+                    decimal_to_py(py, r.rate)?,
+                ))
+            })
             .collect()
     }
     fn __repr__(&self) -> String {
@@ -685,9 +800,16 @@ fn conversion_to_py(c: &Option<Conversion>) -> Option<PyConversion> {
     c.clone().map(PyConversion)
 }
 
-fn fx_args(fx: &PyFxRates, base: &Bound<'_, PyAny>, mode: &str) -> PyResult<(Currency, RoundingMode)> {
+fn fx_args(
+    fx: &PyFxRates,
+    base: &Bound<'_, PyAny>,
+    mode: &str,
+) -> PyResult<(Currency, RoundingMode)> {
     let _ = fx;
-    Ok((crate::convert::currency_from_py(base)?, rounding_from_str(mode)?))
+    Ok((
+        crate::convert::currency_from_py(base)?,
+        rounding_from_str(mode)?,
+    ))
 }
 
 fn json_of<T: Serialize>(v: &T) -> PyResult<String> {
@@ -760,13 +882,22 @@ impl PyAgingReport {
     /// The report in one currency with caller-given rates: rows of a key merged, one
     /// total row. Raises MoneyError naming the pair when a rate is missing.
     #[pyo3(signature = (fx, base, mode = "half_up"))]
-    fn converted(&self, fx: PyRef<'_, PyFxRates>, base: &Bound<'_, PyAny>, mode: &str) -> PyResult<Self> {
+    fn converted(
+        &self,
+        fx: PyRef<'_, PyFxRates>,
+        base: &Bound<'_, PyAny>,
+        mode: &str,
+    ) -> PyResult<Self> {
         let (base, mode) = fx_args(&fx, base, mode)?;
         self.0.converted(&fx.0, base, mode).py().map(PyAgingReport)
     }
     /// Export the rows table through the Arrow PyCapsule interface.
     #[pyo3(signature = (requested_schema = None))]
-    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, pyo3::types::PyCapsule>> {
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyCapsule>> {
         self.table()?.arrow_c_stream(py, requested_schema)
     }
     /// The rows table as a pandas DataFrame.
@@ -831,18 +962,39 @@ enum MetricRows {
 impl PyMetricReport {
     fn from_rows(rows: MetricRows) -> Self {
         match rows {
-            MetricRows::Dso(r) => PyMetricReport { kind: "dso", rows: r.into_iter().map(AnyRow::Dso).collect() },
-            MetricRows::CountBack(r) => PyMetricReport { kind: "count_back", rows: r.into_iter().map(AnyRow::CountBack).collect() },
-            MetricRows::Cei(r) => PyMetricReport { kind: "cei", rows: r.into_iter().map(AnyRow::Cei).collect() },
-            MetricRows::PaymentBehaviour(r) => PyMetricReport { kind: "payment_behaviour", rows: r.into_iter().map(AnyRow::Payment).collect() },
-            MetricRows::Pareto(r) => PyMetricReport { kind: "pareto", rows: r.into_iter().map(AnyRow::Pareto).collect() },
+            MetricRows::Dso(r) => PyMetricReport {
+                kind: "dso",
+                rows: r.into_iter().map(AnyRow::Dso).collect(),
+            },
+            MetricRows::CountBack(r) => PyMetricReport {
+                kind: "count_back",
+                rows: r.into_iter().map(AnyRow::CountBack).collect(),
+            },
+            MetricRows::Cei(r) => PyMetricReport {
+                kind: "cei",
+                rows: r.into_iter().map(AnyRow::Cei).collect(),
+            },
+            MetricRows::PaymentBehaviour(r) => PyMetricReport {
+                kind: "payment_behaviour",
+                rows: r.into_iter().map(AnyRow::Payment).collect(),
+            },
+            MetricRows::Pareto(r) => PyMetricReport {
+                kind: "pareto",
+                rows: r.into_iter().map(AnyRow::Pareto).collect(),
+            },
         }
     }
 
     fn to_rows(&self) -> MetricRows {
         macro_rules! pick {
             ($v:ident) => {
-                self.rows.iter().filter_map(|r| match r { AnyRow::$v(x) => Some(x.clone()), _ => None }).collect()
+                self.rows
+                    .iter()
+                    .filter_map(|r| match r {
+                        AnyRow::$v(x) => Some(x.clone()),
+                        _ => None,
+                    })
+                    .collect()
             };
         }
         match self.kind {
@@ -855,7 +1007,12 @@ impl PyMetricReport {
     }
 }
 
-fn converted_rows<T: Figures + Clone>(rows: &[Row<T>], fx: &PyFxRates, base: Currency, mode: RoundingMode) -> PyResult<Vec<Row<T>>> {
+fn converted_rows<T: Figures + Clone>(
+    rows: &[Row<T>],
+    fx: &PyFxRates,
+    base: Currency,
+    mode: RoundingMode,
+) -> PyResult<Vec<Row<T>>> {
     encours_core::metrics::rows_in_base(rows, &fx.0, base, mode).py()
 }
 
@@ -880,13 +1037,20 @@ impl PyMetricReport {
     /// ratios recomputed from the converted inputs. Not available for Pareto sets
     /// (rank across currencies with `Ledger.pareto(..., fx=, base=)`).
     #[pyo3(signature = (fx, base, mode = "half_up"))]
-    fn converted(&self, fx: PyRef<'_, PyFxRates>, base: &Bound<'_, PyAny>, mode: &str) -> PyResult<Self> {
+    fn converted(
+        &self,
+        fx: PyRef<'_, PyFxRates>,
+        base: &Bound<'_, PyAny>,
+        mode: &str,
+    ) -> PyResult<Self> {
         let (base, mode) = fx_args(&fx, base, mode)?;
         let rows = match self.to_rows() {
             MetricRows::Dso(r) => MetricRows::Dso(converted_rows(&r, &fx, base, mode)?),
             MetricRows::CountBack(r) => MetricRows::CountBack(converted_rows(&r, &fx, base, mode)?),
             MetricRows::Cei(r) => MetricRows::Cei(converted_rows(&r, &fx, base, mode)?),
-            MetricRows::PaymentBehaviour(r) => MetricRows::PaymentBehaviour(converted_rows(&r, &fx, base, mode)?),
+            MetricRows::PaymentBehaviour(r) => {
+                MetricRows::PaymentBehaviour(converted_rows(&r, &fx, base, mode)?)
+            }
             MetricRows::Pareto(_) => {
                 return Err(crate::errors::new_err(
                     crate::errors::Kind::Report,
@@ -899,7 +1063,11 @@ impl PyMetricReport {
     }
     /// Export the table through the Arrow PyCapsule interface.
     #[pyo3(signature = (requested_schema = None))]
-    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, pyo3::types::PyCapsule>> {
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyCapsule>> {
         self.table()?.arrow_c_stream(py, requested_schema)
     }
     /// The table as a pandas DataFrame.
@@ -926,7 +1094,11 @@ impl PyMetricReport {
         self.rows.len()
     }
     fn __repr__(&self) -> String {
-        format!("MetricReport(kind='{}', rows={})", self.kind, self.rows.len())
+        format!(
+            "MetricReport(kind='{}', rows={})",
+            self.kind,
+            self.rows.len()
+        )
     }
 }
 
@@ -945,7 +1117,8 @@ impl PyPortfolioSummary {
     /// pareto_share).
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("json")?.call_method1("loads", (json_of(&self.0.config)?,))
+        py.import("json")?
+            .call_method1("loads", (json_of(&self.0.config)?,))
     }
     /// The as-of date.
     #[getter]
@@ -1004,13 +1177,25 @@ impl PyPortfolioSummary {
     }
     /// The summary in one currency with caller-given rates.
     #[pyo3(signature = (fx, base, mode = "half_up"))]
-    fn converted(&self, fx: PyRef<'_, PyFxRates>, base: &Bound<'_, PyAny>, mode: &str) -> PyResult<Self> {
+    fn converted(
+        &self,
+        fx: PyRef<'_, PyFxRates>,
+        base: &Bound<'_, PyAny>,
+        mode: &str,
+    ) -> PyResult<Self> {
         let (base, mode) = fx_args(&fx, base, mode)?;
-        self.0.converted(&fx.0, base, mode).py().map(PyPortfolioSummary)
+        self.0
+            .converted(&fx.0, base, mode)
+            .py()
+            .map(PyPortfolioSummary)
     }
     /// Export the rows table through the Arrow PyCapsule interface.
     #[pyo3(signature = (requested_schema = None))]
-    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, pyo3::types::PyCapsule>> {
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyCapsule>> {
         self.table()?.arrow_c_stream(py, requested_schema)
     }
     /// The rows table as a pandas DataFrame.
@@ -1073,7 +1258,9 @@ pub fn scale_from(anchors: Option<&Bound<'_, PyAny>>) -> PyResult<PaymentIndexSc
     for a in anchors.try_iter()? {
         let a = a?;
         let pair = a.cast::<PyTuple>().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err("payment index anchors must be (days, score) tuples")
+            pyo3::exceptions::PyTypeError::new_err(
+                "payment index anchors must be (days, score) tuples",
+            )
         })?;
         let (days, score): (i64, Bound<'_, PyAny>) = pair.extract()?;
         out.push(IndexAnchor {

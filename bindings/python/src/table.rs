@@ -89,7 +89,12 @@ impl TableBuilder {
 /// value too wide for 38 digits at that scale (beyond any real ledger) makes the
 /// column text instead: exact either way.
 fn decimal_column(values: Vec<Option<Decimal>>) -> PyResult<(DataType, ArrayRef)> {
-    let scale = values.iter().flatten().map(|d| d.scale()).max().unwrap_or(0);
+    let scale = values
+        .iter()
+        .flatten()
+        .map(|d| d.scale())
+        .max()
+        .unwrap_or(0);
     let mut out: Vec<Option<i128>> = Vec::with_capacity(values.len());
     let mut fits = true;
     for v in &values {
@@ -181,7 +186,11 @@ impl PyTable {
     /// Column names, in order.
     #[getter]
     fn column_names(&self) -> Vec<String> {
-        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     /// Arrow type of each column, as text (`decimal128(38, 2)`, `date32`…), by name.
@@ -230,7 +239,11 @@ impl PyTable {
             .iter()
             .map(|f| format!("'{}'", f.name()))
             .collect();
-        format!("Table(rows={}, columns=[{}])", self.num_rows(), cols.join(", "))
+        format!(
+            "Table(rows={}, columns=[{}])",
+            self.num_rows(),
+            cols.join(", ")
+        )
     }
 }
 
