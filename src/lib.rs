@@ -18,3 +18,8 @@
 #![deny(missing_docs)]
 
 pub use encours_core::*;
+
+// The README's Rust examples run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
