@@ -8,7 +8,10 @@
 // `self` by value, which is what this lint would want for `Copy` classes.
 #![allow(clippy::wrong_self_convention)]
 
+#[macro_use]
+mod values;
 mod arrow_in;
+mod calendar;
 mod convert;
 mod errors;
 mod ledger;
@@ -16,6 +19,7 @@ mod money;
 mod records;
 mod reports;
 mod table;
+mod terms;
 
 use pyo3::prelude::*;
 
@@ -29,5 +33,7 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ledger::register(m)?;
     table::register(m)?;
     reports::register(m)?;
+    calendar::register(m)?;
+    terms::register(m)?;
     Ok(())
 }
