@@ -164,6 +164,13 @@ pub fn opt_date_from_py(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<
 
 /// A date as a Python `datetime.date`.
 pub fn date_to_py(py: Python<'_>, d: NaiveDate) -> PyResult<Bound<'_, PyAny>> {
+    if !(1..=9999).contains(&d.year()) {
+        return Err(new_err(
+            Kind::Input,
+            "date_out_of_range",
+            format!("date {d} is outside the range of datetime.date (years 1 to 9999)"),
+        ));
+    }
     date_type(py)?.call1((d.year(), d.month(), d.day()))
 }
 
