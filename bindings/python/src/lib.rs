@@ -14,6 +14,7 @@ mod arrow_in;
 mod calendar;
 mod convert;
 mod errors;
+mod interest;
 mod ledger;
 mod money;
 mod records;
@@ -35,5 +36,6 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     reports::register(m)?;
     calendar::register(m)?;
     terms::register(m)?;
+    interest::register(m)?;
     Ok(())
 }
