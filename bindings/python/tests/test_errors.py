@@ -206,3 +206,63 @@ def test_arrow_entry_point_never_panics() -> None:
                 changed[t_ix] = table.set_column(c_ix, name, col)
                 for mode in (None, "minor", "major"):
                     call_safely(Ledger.from_arrow, *changed, integer_amounts=mode)  # type: ignore[arg-type]
+
+
+def test_calendar_terms_interest_entry_points_never_panic() -> None:
+    day = d("2025-06-30")
+    fr = encours.Calendar.builtin("FR")
+    fuzz(encours.Calendar.builtin, ["FR"])
+    fuzz(encours.Calendar.weekends_only, ["x"], {"weekend": ["saturday"]})
+    fuzz(encours.Calendar.from_json, ['{"name": "x"}'])
+    fuzz(fr.with_holidays, [[(day, "x")]])
+    for name in ("is_holiday", "is_business_day", "day_kind", "next_business_day", "previous_business_day"):
+        fuzz(getattr(fr, name), [day])
+    fuzz(fr.roll, [day], {"roll": "preceding"})
+    fuzz(fr.add_business_days, [day, 3])
+    fuzz(fr.business_days_between, [day, d("2025-07-31")])
+    fuzz(fr.holidays_in_year, [2025])
+    fuzz(fr.holidays_between, [day, d("2025-12-31")])
+    terms = encours.PaymentTerms.parse("2/10 net 30")
+    fuzz(encours.PaymentTerms.parse, ["45 jours fin de mois"], {"end_of_month_convention": "end_of_month_then_days"})
+    fuzz(encours.PaymentTerms.net, [30])
+    fuzz(encours.PaymentTerms.from_json, ['{"lines": []}'])
+    fuzz(terms.due_date, [day])
+    fuzz(terms.due_schedule, [day, eur("10.00")], {"order_date": day})
+    fuzz(terms.early_payment_discount, [day, eur("10.00")])
+    fuzz(terms.lme_check, [day])
+    for text in ("", "net", "net 99999999999", "30% net 30", "0/0 net 0", "fin de mois le 99", "1" * 500):
+        call_safely(encours.PaymentTerms.parse, text)
+    rule = encours.InterestRule.statutory("germany")
+    fuzz(encours.compute_interest, [eur("100.00"), d("2024-01-01"), d("2024-06-30"), rule, encours.RateTables.builtin()])
+    fuzz(encours.recovery_indemnity, ["france", eur("100.00")])
+    fuzz(encours.InterestRule.statutory, ["france"])
+    fuzz(encours.InterestRule.fixed, ["8"])
+    fuzz(encours.InterestRule.reference_plus_margin, ["ECB MRO", "8"])
+    fuzz(rule.with_floor, ["1"])
+    fuzz(rule.with_fixing, ["daily"])
+    fuzz(rule.with_day_count, ["actual360"])
+    fuzz(rule.with_rounding, ["down"], {"point": "per_period"})
+    fuzz(encours.RateTable, ["x", [(day, "1")]], {"source": "s", "verified_through": day})
+    table = encours.RateTable("x", [(d("2024-01-01"), "1")])
+    fuzz(table.rate_on, [day])
+    fuzz(table.push, [d("2026-01-01"), "2"])
+    fuzz(table.set_verified_through, [d("2026-12-31")])
+    fuzz(encours.RateTables, [[table]])
+    fuzz(encours.RateTable.from_json, ['{"name": "x", "points": []}'])
+    fuzz(encours.InterestRule.from_json, ["{}"])
+    for far in (datetime.date.min, datetime.date.max):
+        call_safely(encours.compute_interest, eur("100.00"), datetime.date.min, far, encours.InterestRule.fixed(8))
+
+
+def test_the_panic_guard_itself_fails_on_a_base_exception() -> None:
+    """call_safely must fail the test for anything `except Exception` lets through,
+    as pyo3's PanicException (a BaseException) would be."""
+
+    class FakePanic(BaseException):
+        pass
+
+    def boom() -> None:
+        raise FakePanic("simulated panic")
+
+    with pytest.raises(pytest.fail.Exception, match="FakePanic"):
+        call_safely(boom)
