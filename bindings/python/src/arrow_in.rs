@@ -69,7 +69,34 @@ pub fn read_table(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<InTabl
     let schema = arrow_array::RecordBatchReader::schema(&reader);
     let mut batches = Vec::new();
     for batch in reader {
-        batches.push(batch.map_err(|e| table_err("arrow", format!("cannot read {name}: {e}")))?);
+        let batch = batch.map_err(|e| table_err("arrow", format!("cannot read {name}: {e}")))?;
+        // Data from another library through the C interface is checked in full
+        // (offsets, UTF-8, dictionary keys, lengths) before any value is read, so a
+        // malformed producer gives an error, not an out-of-bounds read or a panic.
+        for (ix, col) in batch.columns().iter().enumerate() {
+            let field = batch
+                .schema_ref()
+                .fields()
+                .get(ix)
+                .map_or_else(String::new, |f| f.name().clone());
+            if col.len() != batch.num_rows() {
+                return Err(table_err(
+                    "arrow",
+                    format!(
+                        "{name} column {field} has {} values in a batch of {} rows",
+                        col.len(),
+                        batch.num_rows()
+                    ),
+                ));
+            }
+            col.to_data().validate_full().map_err(|e| {
+                table_err(
+                    "arrow",
+                    format!("{name} column {field} is not valid Arrow data: {e}"),
+                )
+            })?;
+        }
+        batches.push(batch);
     }
     Ok(InTable {
         name,

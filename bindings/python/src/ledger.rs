@@ -170,10 +170,18 @@ impl PyLedger {
             .filter(|a| !a.is_none())
             .map(|a| read_table(a, "applications"))
             .transpose()?;
-        let (c, idx) = read_customers(&customers, ints)?;
+        let c = read_customers(&customers, ints)?;
         drop(customers);
-        let (i, item_ix) = read_items(&invoices, &idx, ints)?;
+        // Indexes borrow the ids already owned by the records: no second copy of a
+        // million keys.
+        let idx: HashMap<&str, Currency> = c.iter().map(|c| (c.id.as_str(), c.currency)).collect();
+        let i = read_items(&invoices, &idx, ints)?;
         drop(invoices);
+        let item_ix: HashMap<&str, usize> = i
+            .iter()
+            .enumerate()
+            .map(|(k, it)| (it.id.as_str(), k))
+            .collect();
         let (p, mut a) = match &payments {
             Some(t) => read_payments(t, &idx, &i, &item_ix, ints, applications.is_none())?,
             None => (Vec::new(), Vec::new()),
@@ -184,6 +192,7 @@ impl PyLedger {
         }
         drop(applications);
         drop(item_ix);
+        drop(idx);
         let inner = py.detach(|| Ledger::new(c, i, p, a)).py()?;
         Ok(PyLedger { inner })
     }
@@ -641,15 +650,11 @@ fn opt_text(col: &Option<(usize, crate::arrow_in::StrGetter<'_>)>, row: usize) -
         .map(|s| s.into_owned())
 }
 
-/// Customers and the index id → currency used to read the other tables.
-fn read_customers(
-    t: &InTable,
-    ints: IntegerAmounts,
-) -> PyResult<(Vec<Customer>, HashMap<String, Currency>)> {
+/// Customers.
+fn read_customers(t: &InTable, ints: IntegerAmounts) -> PyResult<Vec<Customer>> {
     let id_ix = t.require(&["customer_id", "id"])?;
     let cur_ix = t.require(&["currency"])?;
     let mut out = Vec::with_capacity(t.num_rows());
-    let mut idx = HashMap::with_capacity(t.num_rows());
     let mut cache = Vec::new();
     let mut base = 0;
     for batch in &t.batches {
@@ -685,12 +690,11 @@ fn read_customers(
             if let Some((ix, g)) = &limit {
                 c.credit_limit = g(r, currency).map_err(|e| cell_err(t, row, *ix, e))?;
             }
-            idx.insert(c.id.clone(), currency);
             out.push(c);
         }
         base += batch.num_rows();
     }
-    Ok((out, idx))
+    Ok(out)
 }
 
 /// The currency of a row: its own `currency` cell, else its customer's. An unknown
@@ -700,7 +704,7 @@ fn row_currency(
     own: &Option<(usize, crate::arrow_in::StrGetter<'_>)>,
     r: usize,
     customer: Option<&str>,
-    idx: &HashMap<String, Currency>,
+    idx: &HashMap<&str, Currency>,
     cache: &mut Vec<(String, Currency)>,
 ) -> Result<(Currency, Option<usize>), CellErr> {
     if let Some((ix, g)) = own
@@ -717,19 +721,18 @@ fn row_currency(
     ))
 }
 
-/// Items, and the index item id → position.
+/// Items.
 fn read_items(
     t: &InTable,
-    idx: &HashMap<String, Currency>,
+    idx: &HashMap<&str, Currency>,
     ints: IntegerAmounts,
-) -> PyResult<(Vec<Item>, HashMap<String, usize>)> {
+) -> PyResult<Vec<Item>> {
     let id_ix = t.require(&["invoice_id", "item_id"])?;
     let cust_ix = t.require(&["customer_id"])?;
     let issue_ix = t.require(&["issue_date"])?;
     let amount_ix = t.require(&["amount"])?;
     let due_ix = t.find(&["due_date"]);
     let mut out = Vec::with_capacity(t.num_rows());
-    let mut item_ix = HashMap::with_capacity(t.num_rows());
     let mut cache = Vec::new();
     let mut base = 0;
     for batch in &t.batches {
@@ -800,20 +803,19 @@ fn read_items(
                 // A bare flag says the whole item is contested, since its issue.
                 item.dispute = Some(Dispute::new(amount, issue_date));
             }
-            item_ix.insert(item.id.clone(), out.len());
             out.push(item);
         }
         base += batch.num_rows();
     }
-    Ok((out, item_ix))
+    Ok(out)
 }
 
 /// Payments, and the applications they imply when each names its invoice.
 fn read_payments(
     t: &InTable,
-    idx: &HashMap<String, Currency>,
+    idx: &HashMap<&str, Currency>,
     items: &[Item],
-    item_ix: &HashMap<String, usize>,
+    item_ix: &HashMap<&str, usize>,
     ints: IntegerAmounts,
     apply_to_invoice: bool,
 ) -> PyResult<(Vec<Payment>, Vec<Application>)> {
@@ -849,7 +851,7 @@ fn read_payments(
             let invoice = opt_text(&inv, r);
             let item = invoice
                 .as_ref()
-                .and_then(|i| item_ix.get(i))
+                .and_then(|i| item_ix.get(i.as_str()))
                 .and_then(|p| items.get(*p));
             let customer = match (opt_text(&cust, r), item, &invoice) {
                 (Some(c), _, _) => c,
@@ -893,7 +895,7 @@ fn read_payments(
 fn read_applications(
     t: &InTable,
     items: &[Item],
-    item_ix: &HashMap<String, usize>,
+    item_ix: &HashMap<&str, usize>,
     ints: IntegerAmounts,
 ) -> PyResult<Vec<Application>> {
     let item_col = t.require(&["item_id", "invoice_id"])?;
@@ -931,7 +933,7 @@ fn read_applications(
                 .ok_or_else(|| null_err(t, row, date_ix))?;
             // The item's currency; an unknown item is refused by the core first.
             let cur = item_ix
-                .get(&item_id)
+                .get(item_id.as_str())
                 .and_then(|p| items.get(*p))
                 .map_or(Currency::EUR, |i| i.amount.currency());
             let amount = amount(r, cur)

@@ -271,3 +271,18 @@ def test_bulk_load_is_not_per_row_python(tables: tuple[pa.Table, pa.Table, pa.Ta
     after = len(gc.get_objects())
     assert lg.num_items == n
     assert after - before < 1000
+
+
+def test_malformed_arrow_data_is_refused_before_reading(tables: tuple[pa.Table, pa.Table, pa.Table]) -> None:
+    """A producer handing over broken buffers gets an error, never an out-of-bounds
+    or invalid read: pyarrow checks offsets itself, not UTF-8, so invalid UTF-8 gets
+    through to us and must be refused."""
+    customers, invoices, payments = tables
+    import numpy as np
+
+    offsets = pa.py_buffer(np.array([0, 3, 6, 9], dtype=np.int32).tobytes())
+    not_utf8 = pa.Array.from_buffers(pa.string(), 3, [None, offsets, pa.py_buffer(b"EUR\xff\xfeXUSD")])
+    with pytest.raises(TableError) as e:
+        Ledger.from_arrow(customers.set_column(2, "currency", not_utf8), invoices, payments)
+    assert e.value.code == "arrow"
+    assert "customers column currency is not valid Arrow data" in str(e.value)
