@@ -37,6 +37,7 @@ pub enum Kind {
     Report,
     Interest,
     Dunning,
+    Letter,
     Input,
     Table,
 }
@@ -96,6 +97,12 @@ const SPECS: &[(Kind, &str, Option<Kind>, &str)] = &[
         "DunningError",
         Some(Kind::Root),
         "Invalid dunning configuration or plan request.",
+    ),
+    (
+        Kind::Letter,
+        "LetterError",
+        Some(Kind::Root),
+        "A letter template that does not compile, is missing for an action, or fails to render.",
     ),
     (
         Kind::Input,
@@ -231,6 +238,7 @@ pub fn core_err_in(e: impl Into<Error>, context: &str) -> PyErr {
         Error::Interest(i) => (Kind::Interest, variant_code(i)),
         Error::Dunning(DunningError::Money(m)) => (money_kind(m), variant_code(m)),
         Error::Dunning(d) => (Kind::Dunning, variant_code(d)),
+        Error::Letter(l) => (Kind::Letter, variant_code(l)),
         // `Error` is non-exhaustive: an area added to the core later still raises an
         // EncoursError until it gets its own class.
         other => (Kind::Root, variant_code(other)),

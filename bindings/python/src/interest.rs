@@ -19,7 +19,7 @@ use crate::values::ToPy;
 
 /// A serde value as plain Python data (dicts, lists, str; decimals as exact text):
 /// for the reasons and rate details, read by programs as they are written in JSON.
-fn json_value_to_py<'py, T: serde::Serialize>(
+pub(crate) fn json_value_to_py<'py, T: serde::Serialize>(
     py: Python<'py>,
     v: &T,
 ) -> PyResult<Bound<'py, PyAny>> {

@@ -8,7 +8,7 @@ use encours_core::ledger::{
     Application, Customer, Dispute, Item, ItemKind, Ledger, LedgerData, LedgerError, MatchRule,
     Payment, Source,
 };
-use encours_core::money::{Currency, Money};
+use encours_core::money::Currency;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
@@ -21,7 +21,7 @@ use crate::arrow_in::{
 use crate::convert::{date_from_py, enum_from_str, enum_to_str, json_text, to_json};
 use crate::errors::{CoreResult, Kind, core_err, new_err};
 use crate::money::PyMoney;
-use crate::records::{PyApplication, PyCustomer, PyItem, PyPayment};
+use crate::records::{PyApplication, PyCustomer, PyItem, PyPayment, money_arg};
 use crate::reports;
 use crate::table::{Col, PyTable, TableBuilder};
 
@@ -33,7 +33,7 @@ pub struct PyLedger {
     pub inner: Ledger,
 }
 
-fn collect<'py, T: pyo3::PyClass + Clone, U>(
+pub(crate) fn collect<'py, T: pyo3::PyClass + Clone, U>(
     obj: Option<&Bound<'py, PyAny>>,
     what: &str,
     class: &str,
@@ -57,18 +57,6 @@ fn collect<'py, T: pyo3::PyClass + Clone, U>(
         out.push(get(&r.borrow()));
     }
     Ok(out)
-}
-
-fn money_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Money> {
-    obj.cast::<PyMoney>().map(|m| m.get().0).map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{what} must be encours.Money, not {}",
-            obj.get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default()
-        ))
-    })
 }
 
 fn integer_amounts(mode: Option<&str>) -> PyResult<IntegerAmounts> {
@@ -428,6 +416,36 @@ impl PyLedger {
                 .col("balance", Col::Dec(bal)))
         });
         built.py()?.finish()
+    }
+
+    /// Today's dunning plan (`encours.DunningPlan`): the reminders, letters, calls and
+    /// tasks due on `as_of` under `config`, given the `history` of actions already
+    /// taken (None for none), `promises` to pay, reference-rate tables for interest
+    /// (the built-in ones when None) and caller `calendars` (found by name before the
+    /// built-in codes). Pure: recording the plan in the history and planning the
+    /// same day again gives no new action.
+    #[pyo3(signature = (config, as_of, *, history = None, promises = None, rate_tables = None, calendars = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn dunning_plan(
+        &self,
+        py: Python<'_>,
+        config: PyRef<'_, crate::dunning::PyDunningConfig>,
+        as_of: &Bound<'_, PyAny>,
+        history: Option<PyRef<'_, crate::dunning::PyHistory>>,
+        promises: Option<&Bound<'_, PyAny>>,
+        rate_tables: Option<PyRef<'_, crate::interest::PyRateTables>>,
+        calendars: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::dunning::PyDunningPlan> {
+        crate::dunning::plan_for(
+            py,
+            &self.inner,
+            &config,
+            as_of,
+            history.as_deref(),
+            promises,
+            rate_tables.as_deref(),
+            calendars,
+        )
     }
 
     /// Age the ledger as of the end of `as_of`: open debits by bucket of days

@@ -13,6 +13,7 @@ mod values;
 mod arrow_in;
 mod calendar;
 mod convert;
+mod dunning;
 mod errors;
 mod interest;
 mod ledger;
@@ -37,5 +38,6 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     calendar::register(m)?;
     terms::register(m)?;
     interest::register(m)?;
+    dunning::register(m)?;
     Ok(())
 }

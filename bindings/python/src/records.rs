@@ -78,7 +78,7 @@ impl<'py> Repr<'py> {
     }
 }
 
-fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
+pub(crate) fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
     match obj {
         None => Ok(None),
         Some(o) if o.is_none() => Ok(None),
@@ -97,7 +97,7 @@ fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Str
     }
 }
 
-fn money_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Money> {
+pub(crate) fn money_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Money> {
     obj.cast::<PyMoney>().map(|m| m.get().0).map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(format!(
             "{what} must be encours.Money, not {}",
@@ -117,7 +117,7 @@ fn opt_money_arg(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<
     }
 }
 
-fn strings(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<String>> {
+pub(crate) fn strings(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<String>> {
     let Some(obj) = obj else {
         return Ok(Vec::new());
     };
