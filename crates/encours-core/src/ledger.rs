@@ -482,6 +482,44 @@ pub struct Ledger {
     item_apps: Vec<Vec<usize>>,
     /// Applications drawn from each payment.
     payment_apps: Vec<Vec<usize>>,
+    /// Total and latest date of each item's applications (as in `item_apps`): an
+    /// as-of view on or after that date, the usual case, reads the open amount
+    /// without walking the applications.
+    item_applied: Vec<Applied>,
+    /// The same for each payment's applications.
+    payment_applied: Vec<Applied>,
+}
+
+/// Running total of a list of applications, and the latest of their dates.
+#[derive(Debug, Clone, Copy)]
+struct Applied {
+    /// None once the total no longer fits a Decimal: views then walk the list.
+    total: Option<Decimal>,
+    last: Option<NaiveDate>,
+}
+
+impl Default for Applied {
+    fn default() -> Self {
+        Applied {
+            total: Some(Decimal::ZERO),
+            last: None,
+        }
+    }
+}
+
+impl Applied {
+    fn add(&mut self, app: &Application) {
+        self.total = self.total.and_then(|t| t.checked_add(app.amount.amount()));
+        self.last = self.last.max(Some(app.date));
+    }
+
+    /// The total and latest date as of a day, when no application is dated after it.
+    fn total_as_of(&self, as_of: NaiveDate) -> Option<(Decimal, Option<NaiveDate>)> {
+        let total = self.total?;
+        self.last
+            .is_none_or(|l| l <= as_of)
+            .then_some((total, self.last))
+    }
 }
 
 impl PartialEq for Ledger {
@@ -600,6 +638,8 @@ impl Ledger {
             item_customer: Vec::with_capacity(items.len()),
             item_apps: Vec::with_capacity(items.len()),
             payment_apps: Vec::with_capacity(payments.len()),
+            item_applied: Vec::with_capacity(items.len()),
+            payment_applied: Vec::with_capacity(payments.len()),
         };
         for c in customers {
             ledger.push_customer(c)?;
@@ -770,6 +810,7 @@ impl Ledger {
         self.data.items.push(item);
         self.item_customer.push(cix);
         self.item_apps.push(Vec::new());
+        self.item_applied.push(Applied::default());
         if let Some(list) = self.customer_items.get_mut(cix) {
             list.push(ix);
         }
@@ -820,6 +861,7 @@ impl Ledger {
         self.payment_ix.insert(payment.id.clone(), ix);
         self.data.payments.push(payment);
         self.payment_apps.push(Vec::new());
+        self.payment_applied.push(Applied::default());
         if let Some(list) = self.customer_payments.get_mut(cix) {
             list.push(ix);
         }
@@ -998,26 +1040,31 @@ impl Ledger {
         let aix = self.data.applications.len();
         match &app.source {
             Source::Payment(pid) => {
-                if let Some(list) = self
-                    .payment_ix
-                    .get(pid)
-                    .and_then(|p| self.payment_apps.get_mut(*p))
-                {
-                    list.push(aix);
+                if let Some(&p) = self.payment_ix.get(pid) {
+                    if let Some(list) = self.payment_apps.get_mut(p) {
+                        list.push(aix);
+                    }
+                    if let Some(sum) = self.payment_applied.get_mut(p) {
+                        sum.add(&app);
+                    }
                 }
             }
             Source::CreditNote(cid) => {
-                if let Some(list) = self
-                    .item_ix
-                    .get(cid)
-                    .and_then(|c| self.item_apps.get_mut(*c))
-                {
-                    list.push(aix);
+                if let Some(&c) = self.item_ix.get(cid) {
+                    if let Some(list) = self.item_apps.get_mut(c) {
+                        list.push(aix);
+                    }
+                    if let Some(sum) = self.item_applied.get_mut(c) {
+                        sum.add(&app);
+                    }
                 }
             }
         }
         if let Some(list) = self.item_apps.get_mut(target_ix) {
             list.push(aix);
+        }
+        if let Some(sum) = self.item_applied.get_mut(target_ix) {
+            sum.add(&app);
         }
         self.data.applications.push(app);
         Ok(())
@@ -1486,11 +1533,23 @@ impl Ledger {
         // Zero in the currency's minor units, so that nothing settled reads `0.00`.
         let mut settled = Decimal::new(0, item.amount.currency().minor_units());
         let mut last = None;
-        for a in self.applications_of_item(item_index) {
-            if a.date <= as_of {
-                // Cannot overflow: validated applications never exceed the item amount.
-                settled += a.amount.amount();
-                last = last.max(Some(a.date));
+        if let Some((total, latest)) = self
+            .item_applied
+            .get(item_index)
+            .and_then(|s| s.total_as_of(as_of))
+        {
+            // Nothing applied keeps the zero in minor units (`0.00`, not `0`).
+            if latest.is_some() {
+                settled += total;
+            }
+            last = latest;
+        } else {
+            for a in self.applications_of_item(item_index) {
+                if a.date <= as_of {
+                    // Cannot overflow: validated applications never exceed the item amount.
+                    settled += a.amount.amount();
+                    last = last.max(Some(a.date));
+                }
             }
         }
         Some(ItemState {
@@ -1555,11 +1614,18 @@ impl Ledger {
             return Money::from_minor(0, p.amount.currency());
         }
         // Cannot overflow: validated applications never exceed the payment amount.
-        let applied: Decimal = self
-            .applications_of_payment(payment_index)
-            .filter(|a| a.date <= as_of)
-            .map(|a| a.amount.amount())
-            .sum();
+        let applied: Decimal = match self
+            .payment_applied
+            .get(payment_index)
+            .and_then(|s| s.total_as_of(as_of))
+        {
+            Some((total, _)) => total,
+            None => self
+                .applications_of_payment(payment_index)
+                .filter(|a| a.date <= as_of)
+                .map(|a| a.amount.amount())
+                .sum(),
+        };
         Money::new(p.amount.amount() - applied, p.amount.currency())
     }
 

@@ -1631,6 +1631,12 @@ proptest! {
                     prop_assert_eq!(full, before.item_state(rix, d1));
                     // Nothing after d1 exists in the rebuilt ledger.
                     prop_assert_eq!(full, before.item_state(rix, far()));
+                    // The running totals (read when no application is later than the
+                    // day) and the walk (otherwise) agree to the scale, not only the value.
+                    prop_assert_eq!(
+                        full.map(|s| (s.open.to_string(), s.settled.to_string())),
+                        before.item_state(rix, far()).map(|s| (s.open.to_string(), s.settled.to_string()))
+                    );
                 }
                 None => prop_assert_eq!(full, None),
             }
