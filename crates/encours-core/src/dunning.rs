@@ -1424,14 +1424,15 @@ fn plan_customer(
             indemnity_claimed: t.indemnity_claimed,
         });
     }
-    for &pix in ledger.payments_of(cix) {
-        credits = credits
-            .checked_add(ledger.payment_unapplied(pix, as_of).amount())
-            .ok_or(MoneyError::Overflow { operation: "add" })?;
-    }
-
     // Customer-level checks on the overdue candidates.
     if !candidates.is_empty() {
+        // Unapplied cash counts with the open credit notes; only read when needed,
+        // as most customers of a large ledger have nothing due today.
+        for &pix in ledger.payments_of(cix) {
+            credits = credits
+                .checked_add(ledger.payment_unapplied(pix, as_of).amount())
+                .ok_or(MoneyError::Overflow { operation: "add" })?;
+        }
         let overdue_total = candidates
             .iter()
             .filter(|c| {
