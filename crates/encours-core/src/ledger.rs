@@ -478,6 +478,8 @@ pub struct Ledger {
     customer_payments: Vec<Vec<usize>>,
     /// Customer position of each item.
     item_customer: Vec<usize>,
+    /// Customer position of each payment.
+    payment_customer: Vec<usize>,
     /// Applications settling each item (debits) or drawn from it (credit notes).
     item_apps: Vec<Vec<usize>>,
     /// Applications drawn from each payment.
@@ -557,9 +559,11 @@ fn invalid(
     }
 }
 
+/// `id` names the record in messages; built only on failure (an application's label
+/// is formatted, and a million of them are checked on load).
 fn check_amount(
     record: &'static str,
-    id: &str,
+    id: &dyn Fn() -> String,
     amount: &Money,
     currency: Currency,
 ) -> Result<(), LedgerError> {
@@ -568,7 +572,7 @@ fn check_amount(
         // currencies sharing a code are told apart in the message.
         return Err(invalid(
             record,
-            id,
+            &id(),
             "currency",
             format!("{:?}", amount.currency()),
             format!("{currency:?}, the customer's currency"),
@@ -577,7 +581,7 @@ fn check_amount(
     if !amount.is_positive() {
         return Err(invalid(
             record,
-            id,
+            &id(),
             "amount",
             amount.amount(),
             "a positive amount",
@@ -586,7 +590,7 @@ fn check_amount(
     if !amount.is_in_minor_units() {
         return Err(invalid(
             record,
-            id,
+            &id(),
             "amount",
             amount.amount(),
             format!(
@@ -636,6 +640,7 @@ impl Ledger {
             customer_items: Vec::with_capacity(customers.len()),
             customer_payments: Vec::with_capacity(customers.len()),
             item_customer: Vec::with_capacity(items.len()),
+            payment_customer: Vec::with_capacity(payments.len()),
             item_apps: Vec::with_capacity(items.len()),
             payment_apps: Vec::with_capacity(payments.len()),
             item_applied: Vec::with_capacity(items.len()),
@@ -781,7 +786,7 @@ impl Ledger {
         }
         let cix = self.customer_position(&item.customer_id, || format!("item \"{}\"", item.id))?;
         let currency = self.customer_currency(cix);
-        check_amount("item", &item.id, &item.amount, currency)?;
+        check_amount("item", &|| item.id.clone(), &item.amount, currency)?;
         if let Some(d) = &item.dispute {
             if d.amount.currency() != currency
                 || d.amount.is_negative()
@@ -853,7 +858,7 @@ impl Ledger {
         })?;
         check_amount(
             "payment",
-            &payment.id,
+            &|| payment.id.clone(),
             &payment.amount,
             self.customer_currency(cix),
         )?;
@@ -862,6 +867,7 @@ impl Ledger {
         self.data.payments.push(payment);
         self.payment_apps.push(Vec::new());
         self.payment_applied.push(Applied::default());
+        self.payment_customer.push(cix);
         if let Some(list) = self.customer_payments.get_mut(cix) {
             list.push(ix);
         }
@@ -890,7 +896,7 @@ impl Ledger {
             Source::Payment(pid) => ("payment", pid),
             Source::CreditNote(cid) => ("credit note", cid),
         };
-        let label = format!("{source_id} to {}", app.item_id);
+        let label = || format!("{source_id} to {}", app.item_id);
         let target_ix = self.item_position(&app.item_id, || {
             format!("application from {source_kind} \"{source_id}\"")
         })?;
@@ -906,7 +912,7 @@ impl Ledger {
         if !target.kind.is_debit() {
             return Err(invalid(
                 "application",
-                &label,
+                &label(),
                 "item_id",
                 &app.item_id,
                 "an invoice or debit note; credit notes are applied from, not to",
@@ -916,7 +922,7 @@ impl Ledger {
         if app.date < target.issue_date {
             return Err(invalid(
                 "application",
-                &label,
+                &label(),
                 "date",
                 app.date,
                 format!("on or after the item's issue date {}", target.issue_date),
@@ -943,11 +949,11 @@ impl Ledger {
                         id: pid.clone(),
                         referenced_by: referenced_by(),
                     })?;
-                let drawn = self.sum_apps(self.payment_apps.get(pix), None)?;
+                let drawn = self.applied_total(&self.payment_applied, pix, &self.payment_apps)?;
                 (
                     p.amount,
                     p.date,
-                    self.customer_ix.get(&p.customer_id).copied(),
+                    self.payment_customer.get(pix).copied(),
                     drawn,
                 )
             }
@@ -969,13 +975,13 @@ impl Ledger {
                     };
                     return Err(invalid(
                         "application",
-                        &label,
+                        &label(),
                         "source",
                         cid,
                         format!("a credit note, not {kind}"),
                     ));
                 }
-                let drawn = self.sum_apps(self.item_apps.get(cix), None)?;
+                let drawn = self.applied_total(&self.item_applied, cix, &self.item_apps)?;
                 (
                     c.amount,
                     c.issue_date,
@@ -991,7 +997,7 @@ impl Ledger {
             };
             return Err(invalid(
                 "application",
-                &label,
+                &label(),
                 "source",
                 format!(
                     "{source_kind} \"{source_id}\" of customer \"{}\"",
@@ -1006,7 +1012,7 @@ impl Ledger {
         if app.date < source_date {
             return Err(invalid(
                 "application",
-                &label,
+                &label(),
                 "date",
                 app.date,
                 format!("on or after the {source_kind} date {source_date}"),
@@ -1024,7 +1030,7 @@ impl Ledger {
             });
         }
         let open = target.amount.checked_sub(&Money::new(
-            self.sum_apps(self.item_apps.get(target_ix), None)?,
+            self.applied_total(&self.item_applied, target_ix, &self.item_apps)?,
             target.amount.currency(),
         ))?;
         if app.amount.checked_cmp(&open)?.is_gt() {
@@ -1068,6 +1074,20 @@ impl Ledger {
         }
         self.data.applications.push(app);
         Ok(())
+    }
+
+    /// Everything applied from or to the record at `ix`: its running total, or the
+    /// walk of its applications when the total overflowed.
+    fn applied_total(
+        &self,
+        totals: &[Applied],
+        ix: usize,
+        lists: &[Vec<usize>],
+    ) -> Result<Decimal, LedgerError> {
+        match totals.get(ix).and_then(|t| t.total) {
+            Some(total) => Ok(total),
+            None => self.sum_apps(lists.get(ix), None),
+        }
     }
 
     /// Sum of the applications in `list`, those dated up to `as_of` when given.
@@ -1233,7 +1253,7 @@ impl Ledger {
             self.customer_position(&payment.customer_id, || format!("payment \"{payment_id}\""))?;
         let date = payment.date;
         let currency = payment.amount.currency();
-        let drawn = self.sum_apps(self.payment_apps.get(pix), None)?;
+        let drawn = self.applied_total(&self.payment_applied, pix, &self.payment_apps)?;
         let mut left = payment
             .amount
             .amount()
@@ -1255,7 +1275,7 @@ impl Ledger {
             let open = item
                 .amount
                 .amount()
-                .checked_sub(self.sum_apps(self.item_apps.get(ix), None)?)
+                .checked_sub(self.applied_total(&self.item_applied, ix, &self.item_apps)?)
                 .ok_or(MoneyError::Overflow {
                     operation: "subtract",
                 })?;
@@ -1364,7 +1384,7 @@ impl Ledger {
             let open = item
                 .amount
                 .amount()
-                .checked_sub(self.sum_apps(self.item_apps.get(ix), None)?)
+                .checked_sub(self.applied_total(&self.item_applied, ix, &self.item_apps)?)
                 .ok_or(MoneyError::Overflow {
                     operation: "subtract",
                 })?;
