@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use encours_core::calendar::{Calendar, CalendarSpec};
 use encours_core::dunning::{ActionKind, DunningConfig, DunningPlan, History, LeftOutReason};
+use encours_core::interest::RateTables;
 use encours_core::letters::{Language, LetterSettings, Letters};
 
 use crate::input::CliError;
@@ -80,6 +82,95 @@ pub fn load_history(path: Option<&Path>) -> Result<History, CliError> {
         path: path.to_owned(),
         message: e.to_string(),
     })
+}
+
+fn read(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|source| CliError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn config_error(path: &Path, message: impl ToString) -> CliError {
+    CliError::Config {
+        path: path.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+/// A JSON array of records (promises to pay…), or none without a file.
+pub fn load_json_list<T: serde::de::DeserializeOwned>(
+    path: Option<&Path>,
+) -> Result<Vec<T>, CliError> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    serde_json::from_str(&read(path)?).map_err(|e| config_error(path, e))
+}
+
+/// Reference-rate tables (the JSON form of `RateTables`), validated on load.
+pub fn load_rate_tables(path: &Path) -> Result<RateTables, CliError> {
+    serde_json::from_str(&read(path)?).map_err(|e| config_error(path, e))
+}
+
+/// Calendars of the caller's own (a JSON array of calendar specs), validated.
+pub fn load_calendars(path: Option<&Path>) -> Result<Vec<Calendar>, CliError> {
+    let specs: Vec<CalendarSpec> = load_json_list(path)?;
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    specs
+        .into_iter()
+        .map(|spec| Calendar::from_spec(spec).map_err(|e| config_error(path, e)))
+        .collect()
+}
+
+/// The default templates, with those of `dir` (`dir/en/KEY.txt`, `dir/fr/KEY.txt`)
+/// added or put in their place.
+pub fn load_templates(dir: Option<&Path>) -> Result<Letters, CliError> {
+    let mut letters = Letters::with_defaults();
+    let Some(dir) = dir else {
+        return Ok(letters);
+    };
+    if !dir.is_dir() {
+        return Err(config_error(
+            dir,
+            "not a directory: expected DIR/en/KEY.txt and DIR/fr/KEY.txt templates",
+        ));
+    }
+    let mut found = 0;
+    for (code, language) in [("en", Language::En), ("fr", Language::Fr)] {
+        let sub = dir.join(code);
+        if !sub.is_dir() {
+            continue;
+        }
+        let entries = std::fs::read_dir(&sub).map_err(|source| CliError::Io {
+            path: sub.clone(),
+            source,
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let Some(key) = path.file_stem().and_then(|k| k.to_str()) else {
+                continue;
+            };
+            letters
+                .set_template(language, key, &read(&path)?)
+                .map_err(|e| config_error(&path, e))?;
+            found += 1;
+        }
+    }
+    if found == 0 {
+        return Err(config_error(
+            dir,
+            "no template found: expected DIR/en/KEY.txt or DIR/fr/KEY.txt",
+        ));
+    }
+    Ok(letters)
 }
 
 /// Write the history back, with today's actions recorded.
@@ -278,15 +369,12 @@ pub fn render_history(history: &History, as_of: chrono::NaiveDate, days: u32, ou
 /// Render the letters of the first `count` actions (most pressing first).
 pub fn letters(
     plan: &DunningPlan,
+    letters: &Letters,
     language: Language,
+    settings: &LetterSettings,
     count: usize,
     out: &mut String,
 ) -> Result<(), CliError> {
-    let letters = Letters::with_defaults();
-    let settings = LetterSettings {
-        sender: "Credit management department".into(),
-        payment_instructions: "[payment instructions]".into(),
-    };
     let mut shown: Vec<&encours_core::dunning::Action> = plan.actions.iter().collect();
     shown.sort_by(|a, b| {
         b.level
@@ -296,7 +384,7 @@ pub fn letters(
     });
     for a in shown.into_iter().take(count) {
         let letter = letters
-            .render(a, language, &settings)
+            .render(a, language, settings)
             .map_err(encours_core::Error::from)?;
         let _ = writeln!(
             out,

@@ -77,6 +77,33 @@ struct DunningArgs {
     /// than a first run).
     #[arg(long, value_name = "DAYS", default_value_t = 0)]
     replay_days: u32,
+    /// Promises to pay (a JSON array): their items are held back until the promised
+    /// date plus the configured grace days.
+    #[arg(long, value_name = "FILE.json")]
+    promises: Option<PathBuf>,
+    /// Reference-rate tables for late-payment interest (a JSON array of tables, the
+    /// form of `RateTables`), replacing the built-in ECB, Bundesbank and BoE tables:
+    /// keep them current as rates are published.
+    #[arg(long, value_name = "FILE.json")]
+    rate_tables: Option<PathBuf>,
+    /// Business-day calendars of your own (a JSON array of calendar specs), found by
+    /// name before the built-in codes (FR, DE, GB-EAW, US).
+    #[arg(long, value_name = "FILE.json")]
+    calendars: Option<PathBuf>,
+    /// Letter templates replacing or adding to the defaults: DIR/en/KEY.txt and
+    /// DIR/fr/KEY.txt (minijinja; a first line `Subject: ...` gives the subject).
+    #[arg(long, value_name = "DIR", requires = "letters")]
+    templates: Option<PathBuf>,
+    /// Signature of the letters.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "Credit management department"
+    )]
+    sender: String,
+    /// Payment instructions printed in the letters (bank details, portal link).
+    #[arg(long, value_name = "TEXT", default_value = "[payment instructions]")]
+    payment_instructions: String,
     /// Print the plan as JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -213,7 +240,17 @@ fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
     let as_of = args.as_of.unwrap_or_else(|| loaded.default_as_of().0);
     let config = dunning::load_config(args.config.as_deref())?;
     let mut history = dunning::load_history(args.history.as_deref())?;
-    let ctx = encours_core::dunning::PlanContext::new(&loaded.ledger, &config);
+    let promises: Vec<encours_core::promises::PromiseToPay> =
+        dunning::load_json_list(args.promises.as_deref())?;
+    let rate_tables = match &args.rate_tables {
+        Some(path) => Some(dunning::load_rate_tables(path)?),
+        None => None,
+    };
+    let calendars = dunning::load_calendars(args.calendars.as_deref())?;
+    let mut ctx = encours_core::dunning::PlanContext::new(&loaded.ledger, &config);
+    ctx.promises = &promises;
+    ctx.rate_tables = rate_tables.as_ref();
+    ctx.calendars = &calendars;
     dunning::replay(&ctx, &mut history, as_of, args.replay_days)?;
     let plan =
         encours_core::dunning::plan(&ctx, &history, as_of).map_err(encours_core::Error::from)?;
@@ -231,7 +268,19 @@ fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
             } else {
                 encours_core::letters::Language::En
             };
-            dunning::letters(&plan, language, args.detail.min(3), &mut text)?;
+            let templates = dunning::load_templates(args.templates.as_deref())?;
+            let settings = encours_core::letters::LetterSettings {
+                sender: args.sender.clone(),
+                payment_instructions: args.payment_instructions.clone(),
+            };
+            dunning::letters(
+                &plan,
+                &templates,
+                language,
+                &settings,
+                args.detail.min(3),
+                &mut text,
+            )?;
         }
         out.write_all(text.as_bytes())
     };

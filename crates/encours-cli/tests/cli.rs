@@ -292,3 +292,243 @@ fn the_demo_dunning_plan_is_for_the_sample_only() {
     );
     assert!(!text.contains("Dunning plan"), "{text}");
 }
+
+/// C1 (French calendar, French law) owes F1, 1,000.00 EUR due 2024-01-01; C2 owes F2.
+fn dunning_fixture() -> (PathBuf, PathBuf) {
+    let ledger = temp("dunning-ledger.json");
+    std::fs::write(
+        &ledger,
+        r#"{"customers":[{"id":"C1","name":"Dupont SA","currency":"EUR","country":"FR","calendar":"ACME"},
+                         {"id":"C2","name":"Martin SARL","currency":"EUR"}],
+            "items":[{"id":"F1","customer_id":"C1","kind":"invoice","issue_date":"2023-12-01",
+                      "due_date":"2024-01-01","amount":{"amount":"1000.00","currency":"EUR"}},
+                     {"id":"F2","customer_id":"C2","kind":"invoice","issue_date":"2023-12-01",
+                      "due_date":"2024-01-01","amount":{"amount":"80.00","currency":"EUR"}}]}"#,
+    )
+    .unwrap();
+    let config = temp("dunning-config.toml");
+    std::fs::write(
+        &config,
+        r#"default_scenario = "s"
+interest_rule = { rate = { kind = "reference_plus_margin", table = "ACME base rate", margin = "2" } }
+
+[[scenarios]]
+id = "s"
+
+[[scenarios.steps]]
+id = "notice"
+offset_days = 60
+channel = "formal_notice"
+template = "formal_notice"
+charge_interest = true
+"#,
+    )
+    .unwrap();
+    (ledger, config)
+}
+
+#[test]
+fn dunning_with_the_callers_rates_calendars_promises_and_templates() {
+    let (ledger, config) = dunning_fixture();
+    let (ledger, config) = (ledger.to_str().unwrap(), config.to_str().unwrap());
+    // 2024-03-01 is a holiday of the caller's "ACME" calendar: C1's trigger (due + 60)
+    // rolls to Monday 2024-03-04.
+    let calendars = temp("calendars.json");
+    std::fs::write(
+        &calendars,
+        r#"[{"name":"ACME","extra_holidays":[{"date":"2024-03-01","name":"Inventory day"}]}]"#,
+    )
+    .unwrap();
+    // Reference 3 % + 2 points = 5 % a year, actual/365: 1000 x 0.05 x 63 / 365 =
+    // 8.630... -> 8.63 EUR for the 63 days from 2024-01-02 to 2024-03-04.
+    let tables = temp("rates.json");
+    std::fs::write(
+        &tables,
+        r#"[{"name":"ACME base rate","source":"test","verified_through":"2024-12-31",
+             "points":[{"valid_from":"2023-01-01","rate":"3"}]}]"#,
+    )
+    .unwrap();
+    let promises = temp("promises.json");
+    std::fs::write(
+        &promises,
+        r#"[{"id":"PR-1","customer_id":"C2","amount":{"amount":"80.00","currency":"EUR"},
+             "promised_date":"2024-03-05","made_on":"2024-02-20"}]"#,
+    )
+    .unwrap();
+    let templates = temp("templates");
+    std::fs::create_dir_all(templates.join("fr")).unwrap();
+    std::fs::write(
+        templates.join("fr").join("formal_notice.txt"),
+        "Subject: Mise en demeure {{ customer_name }}\nIntérêts : {{ total_interest | money }}. {{ payment_instructions }} — {{ sender }}\n",
+    )
+    .unwrap();
+    let base = [
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        config,
+        "--calendars",
+        calendars.to_str().unwrap(),
+        "--rate-tables",
+        tables.to_str().unwrap(),
+        "--promises",
+        promises.to_str().unwrap(),
+    ];
+    let on = |day: &str, extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend(["--as-of", day]);
+        args.extend(extra);
+        encours(&args)
+    };
+    let o = on("2024-03-01", &["--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan["actions"].as_array().unwrap().len(), 0, "{plan}");
+    assert_eq!(plan["left_out"][0]["item_id"], "F2");
+    assert_eq!(plan["left_out"][0]["reason"], "under_promise");
+    assert_eq!(plan["left_out"][0]["until"], "2024-03-08");
+
+    let o = on("2024-03-04", &["--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan["actions"][0]["customer_id"], "C1");
+    assert_eq!(
+        plan["actions"][0]["total_interest"]["amount"], "8.63",
+        "{plan}"
+    );
+
+    let o = on(
+        "2024-03-04",
+        &[
+            "--letters",
+            "fr",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--sender",
+            "Service crédit ACME",
+            "--payment-instructions",
+            "IBAN FR76 0000",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Subject: Mise en demeure Dupont SA\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Intérêts : 8,63 EUR. IBAN FR76 0000 — Service crédit ACME"),
+        "{text}"
+    );
+
+    // Without the caller's table the interest cannot be computed: a warning, not 0.
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        config,
+        "--calendars",
+        calendars.to_str().unwrap(),
+        "--as-of",
+        "2024-03-04",
+        "--json",
+    ]);
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        plan["actions"][0]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("ACME base rate"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn dunning_input_files_are_checked() {
+    let (ledger, config) = dunning_fixture();
+    let (ledger, config) = (ledger.to_str().unwrap(), config.to_str().unwrap());
+    let good = temp("good-calendars.json");
+    std::fs::write(&good, r#"[{"name":"ACME"}]"#).unwrap();
+    let good = good.to_str().unwrap();
+    let bad = temp("bad-calendars.json");
+    std::fs::write(&bad, r#"[{"name":"X","weekend":["funday"]}]"#).unwrap();
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        config,
+        "--calendars",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bad-calendars.json: "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("funday"), "{}", stderr(&o));
+
+    let bad = temp("bad-rates.json");
+    std::fs::write(
+        &bad,
+        r#"[{"name":"R","points":[{"valid_from":"2024-01-01","rate":"3"},{"valid_from":"2023-01-01","rate":"2"}]}]"#,
+    )
+    .unwrap();
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        config,
+        "--calendars",
+        good,
+        "--rate-tables",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("bad-rates.json: "), "{}", stderr(&o));
+
+    let empty = temp("no-templates");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        config,
+        "--calendars",
+        good,
+        "--letters",
+        "en",
+        "--templates",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no template found"), "{}", stderr(&o));
+
+    let broken = temp("broken-templates");
+    std::fs::create_dir_all(broken.join("en")).unwrap();
+    std::fs::write(broken.join("en").join("reminder.txt"), "{% if %}").unwrap();
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        config,
+        "--calendars",
+        good,
+        "--letters",
+        "en",
+        "--templates",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("reminder.txt: invalid template \"reminder\" (en)"),
+        "{}",
+        stderr(&o)
+    );
+}
