@@ -646,6 +646,11 @@ impl Ledger {
             item_applied: Vec::with_capacity(items.len()),
             payment_applied: Vec::with_capacity(payments.len()),
         };
+        // A million items would otherwise be moved several times as the vectors grow.
+        ledger.data.customers.reserve(customers.len());
+        ledger.data.items.reserve(items.len());
+        ledger.data.payments.reserve(payments.len());
+        ledger.data.applications.reserve(applications.len());
         for c in customers {
             ledger.push_customer(c)?;
         }
