@@ -16,7 +16,7 @@ use crate::errors::{CoreResult, Kind, new_err};
 
 /// Most parts a split may ask for: each part is a value in memory, and a typo such
 /// as `split(10**12)` must be an error, not an out-of-memory abort.
-pub const MAX_PARTS: usize = 10_000_000;
+pub use encours_core::money::MAX_PARTS;
 
 /// An ISO 4217 currency (or one declared with `Currency.custom`) and its minor units.
 ///
@@ -254,7 +254,7 @@ impl PyMoney {
             return Err(new_err(
                 Kind::Money,
                 "invalid_parts",
-                format!("invalid number of parts {n}: expected at least 1"),
+                format!("invalid number of parts {n}: expected between 1 and {MAX_PARTS}"),
             ));
         }
         let n = usize::try_from(n).unwrap_or(usize::MAX);
@@ -390,7 +390,7 @@ fn too_many_parts(n: usize) -> PyErr {
     new_err(
         Kind::Money,
         "invalid_parts",
-        format!("invalid number of parts {n}: expected at most {MAX_PARTS}"),
+        format!("invalid number of parts {n}: expected between 1 and {MAX_PARTS}"),
     )
 }
 

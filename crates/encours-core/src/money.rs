@@ -35,7 +35,7 @@ pub enum MoneyError {
     },
     /// The code is well formed but not an ISO 4217 currency known to encours.
     #[error(
-        "unknown currency code \"{code}\": not an ISO 4217 code known to encours; declare it with Currency::custom(code, minor_units)"
+        "unknown currency code \"{code}\": not an ISO 4217 code known to encours; declare it as a custom currency with its minor units (Currency::custom in Rust, Currency.custom in Python, {{\"code\": ..., \"minor_units\": ...}} in JSON)"
     )]
     UnknownCurrency {
         /// The code as given.
@@ -85,8 +85,8 @@ pub enum MoneyError {
         /// Why they were refused.
         reason: &'static str,
     },
-    /// A split into zero parts was asked for.
-    #[error("invalid number of parts {parts}: expected at least 1")]
+    /// A split into zero parts, or into more than [`MAX_PARTS`], was asked for.
+    #[error("invalid number of parts {parts}: expected between 1 and 10000000")]
     InvalidParts {
         /// The number asked for.
         parts: usize,
@@ -762,6 +762,14 @@ impl Money {
         ratios: &[Decimal],
         remainder: Remainder,
     ) -> Result<Vec<Money>, MoneyError> {
+        if ratios.len() > MAX_PARTS {
+            // Each part is a value in memory: a bound, rather than an allocation that
+            // aborts the process.
+            return Err(MoneyError::InvalidRatios {
+                ratios: format!("[{} ratios]", ratios.len()),
+                reason: "expected at most 10000000 ratios",
+            });
+        }
         let bad = |reason| MoneyError::InvalidRatios {
             ratios: format!("{ratios:?}"),
             reason,
@@ -849,7 +857,7 @@ impl Money {
     /// Split into `parts` near-equal parts adding back to the total to the minor unit.
     ///
     /// # Errors
-    /// [`MoneyError::InvalidParts`] for zero parts.
+    /// [`MoneyError::InvalidParts`] for zero parts or more than [`MAX_PARTS`].
     ///
     /// # Example
     /// ```
@@ -859,12 +867,15 @@ impl Money {
     /// # Ok::<(), encours_core::money::MoneyError>(())
     /// ```
     pub fn split(&self, parts: usize, remainder: Remainder) -> Result<Vec<Money>, MoneyError> {
-        if parts == 0 {
+        if parts == 0 || parts > MAX_PARTS {
             return Err(MoneyError::InvalidParts { parts });
         }
         self.allocate(&vec![Decimal::ONE; parts], remainder)
     }
 }
+
+/// The most parts [`Money::split`] and [`Money::allocate`] produce: ten million.
+pub const MAX_PARTS: usize = 10_000_000;
 
 /// Parse an exact decimal for a named field.
 pub(crate) fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, MoneyError> {
@@ -1242,7 +1253,7 @@ mod tests {
     fn currency_errors_name_the_value() {
         assert_eq!(
             Currency::from_code("EUX").unwrap_err().to_string(),
-            "unknown currency code \"EUX\": not an ISO 4217 code known to encours; declare it with Currency::custom(code, minor_units)"
+            "unknown currency code \"EUX\": not an ISO 4217 code known to encours; declare it as a custom currency with its minor units (Currency::custom in Rust, Currency.custom in Python, {\"code\": ..., \"minor_units\": ...} in JSON)"
         );
         assert_eq!(
             Currency::from_code("E1R").unwrap_err().to_string(),

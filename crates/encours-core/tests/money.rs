@@ -6,7 +6,7 @@
 use std::str::FromStr;
 
 use encours_core::money::{
-    Currency, FxRates, Money, MoneyError, MultiCurrency, Remainder, RoundingMode,
+    Currency, FxRates, MAX_PARTS, Money, MoneyError, MultiCurrency, Remainder, RoundingMode,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -671,6 +671,21 @@ fn remainder_placement() {
     assert_eq!(
         Money::from_minor(1, Currency::EUR).split(0, Remainder::OnLast),
         Err(MoneyError::InvalidParts { parts: 0 })
+    );
+    // A bound, not an allocation of 10^12 values that aborts the process.
+    assert_eq!(
+        Money::from_minor(1, Currency::EUR)
+            .split(1_000_000_000_000, Remainder::OnLast)
+            .unwrap_err()
+            .to_string(),
+        "invalid number of parts 1000000000000: expected between 1 and 10000000"
+    );
+    assert_eq!(
+        Money::from_minor(1, Currency::EUR)
+            .allocate(&vec![Decimal::ONE; MAX_PARTS + 1], Remainder::OnLast)
+            .unwrap_err()
+            .to_string(),
+        "invalid allocation ratios [10000001 ratios]: expected at most 10000000 ratios"
     );
     assert_eq!(
         Money::from_minor(1, Currency::EUR)
