@@ -480,6 +480,8 @@ pub struct Ledger {
     item_customer: Vec<usize>,
     /// Customer position of each payment.
     payment_customer: Vec<usize>,
+    /// Group root of each customer (itself without a parent).
+    customer_root: Vec<usize>,
     /// Applications settling each item (debits) or drawn from it (credit notes).
     item_apps: Vec<Vec<usize>>,
     /// Applications drawn from each payment.
@@ -641,6 +643,7 @@ impl Ledger {
             customer_payments: Vec::with_capacity(customers.len()),
             item_customer: Vec::with_capacity(items.len()),
             payment_customer: Vec::with_capacity(payments.len()),
+            customer_root: Vec::with_capacity(customers.len()),
             item_apps: Vec::with_capacity(items.len()),
             payment_apps: Vec::with_capacity(payments.len()),
             item_applied: Vec::with_capacity(items.len()),
@@ -654,7 +657,7 @@ impl Ledger {
         for c in customers {
             ledger.push_customer(c)?;
         }
-        ledger.check_parents()?;
+        ledger.customer_root = ledger.check_parents()?;
         for i in items {
             ledger.add_item(i)?;
         }
@@ -675,14 +678,18 @@ impl Ledger {
             });
         }
         if let Some(limit) = &c.credit_limit
-            && (limit.currency() != c.currency || limit.is_negative())
+            && (limit.currency() != c.currency || limit.is_negative() || !limit.is_in_minor_units())
         {
             return Err(invalid(
                 "customer",
                 &c.id,
                 "credit_limit",
                 limit,
-                format!("a non-negative amount in {}", c.currency),
+                format!(
+                    "a non-negative amount in {} with at most {} decimals",
+                    c.currency,
+                    c.currency.minor_units()
+                ),
             ));
         }
         self.customer_ix
@@ -693,33 +700,78 @@ impl Ledger {
         Ok(())
     }
 
-    fn check_parents(&self) -> Result<(), LedgerError> {
-        for c in &self.data.customers {
-            let mut seen = 0usize;
-            let mut cur = c;
-            while let Some(parent) = &cur.parent {
-                let ix = *self
+    /// Every parent exists and no customer is its own ancestor; gives each
+    /// customer's group root. Each customer is walked once (a walk stops at a customer
+    /// whose root is known), so a long chain of parents costs its length, not its
+    /// square.
+    fn check_parents(&self) -> Result<Vec<usize>, LedgerError> {
+        const ON_WALK: usize = usize::MAX;
+        const NEW: usize = usize::MAX - 1;
+        let customers = &self.data.customers;
+        // The root of each customer, or NEW, or ON_WALK while the walk is going.
+        let mut roots = vec![NEW; customers.len()];
+        let mut walk: Vec<usize> = Vec::new();
+        for start in 0..customers.len() {
+            let mut ix = start;
+            let root = loop {
+                match roots.get(ix).copied() {
+                    None => break ix,
+                    Some(ON_WALK) => {
+                        // Back on this walk: `ix` is on the cycle (the customer the walk
+                        // started from may only lead into it).
+                        return Err(LedgerError::ParentCycle {
+                            id: customers.get(ix).map_or_else(String::new, |c| c.id.clone()),
+                        });
+                    }
+                    Some(NEW) => {}
+                    Some(known) => break known,
+                }
+                if let Some(r) = roots.get_mut(ix) {
+                    *r = ON_WALK;
+                }
+                walk.push(ix);
+                let Some(c) = customers.get(ix) else { break ix };
+                let Some(parent) = &c.parent else { break ix };
+                ix = *self
                     .customer_ix
                     .get(parent)
                     .ok_or_else(|| LedgerError::Unknown {
                         kind: "customer",
                         id: parent.clone(),
-                        referenced_by: format!("parent of customer \"{}\"", cur.id),
+                        referenced_by: format!("parent of customer \"{}\"", c.id),
                     })?;
-                seen += 1;
-                if seen > self.data.customers.len() {
-                    // After as many steps as there are customers the walk is inside the
-                    // cycle, so `cur` is on it; `c` may only lead into it.
-                    return Err(LedgerError::ParentCycle { id: cur.id.clone() });
+            };
+            for w in walk.drain(..) {
+                if let Some(r) = roots.get_mut(w) {
+                    *r = root;
                 }
-                cur = self
-                    .data
-                    .customers
-                    .get(ix)
-                    .ok_or_else(|| LedgerError::ParentCycle { id: c.id.clone() })?;
             }
         }
-        Ok(())
+        Ok(roots)
+    }
+
+    /// The group root of a customer just added to a ledger whose customers were
+    /// checked: only its own link can be wrong (an unknown parent, or itself as its
+    /// parent, since no existing customer can name it as an ancestor).
+    fn check_new_customer(&self, ix: usize) -> Result<usize, LedgerError> {
+        let Some(c) = self.data.customers.get(ix) else {
+            return Ok(ix);
+        };
+        let Some(parent) = &c.parent else {
+            return Ok(ix);
+        };
+        let pix = *self
+            .customer_ix
+            .get(parent)
+            .ok_or_else(|| LedgerError::Unknown {
+                kind: "customer",
+                id: parent.clone(),
+                referenced_by: format!("parent of customer \"{}\"", c.id),
+            })?;
+        if pix == ix {
+            return Err(LedgerError::ParentCycle { id: c.id.clone() });
+        }
+        Ok(self.customer_root.get(pix).copied().unwrap_or(pix))
     }
 
     /// Add a customer.
@@ -739,15 +791,20 @@ impl Ledger {
     pub fn add_customer(&mut self, c: Customer) -> Result<(), LedgerError> {
         let id = c.id.clone();
         self.push_customer(c)?;
-        if let Err(e) = self.check_parents() {
-            // Leave the ledger as it was.
-            self.customer_ix.remove(&id);
-            self.data.customers.pop();
-            self.customer_items.pop();
-            self.customer_payments.pop();
-            return Err(e);
+        match self.check_new_customer(self.data.customers.len().saturating_sub(1)) {
+            Ok(root) => {
+                self.customer_root.push(root);
+                Ok(())
+            }
+            Err(e) => {
+                // Leave the ledger as it was.
+                self.customer_ix.remove(&id);
+                self.data.customers.pop();
+                self.customer_items.pop();
+                self.customer_payments.pop();
+                Err(e)
+            }
         }
-        Ok(())
     }
 
     fn customer_position(
@@ -795,6 +852,7 @@ impl Ledger {
         if let Some(d) = &item.dispute {
             if d.amount.currency() != currency
                 || d.amount.is_negative()
+                || !d.amount.is_in_minor_units()
                 || d.amount.checked_cmp(&item.amount)?.is_gt()
             {
                 return Err(invalid(
@@ -802,7 +860,11 @@ impl Ledger {
                     &item.id,
                     "dispute.amount",
                     d.amount,
-                    format!("between 0 and the item amount {}", item.amount),
+                    format!(
+                        "between 0 and the item amount {}, with at most {} decimals",
+                        item.amount,
+                        currency.minor_units()
+                    ),
                 ));
             }
             if let Some(resolved) = d.resolved_on.filter(|r| *r < d.opened_on) {
@@ -1709,21 +1771,11 @@ impl Ledger {
 
     /// The top of a customer's group: itself when it has no parent.
     pub fn group_root(&self, customer_index: usize) -> usize {
-        let mut cur = customer_index;
-        // Parents were checked acyclic; the bound guards anyway.
-        for _ in 0..=self.data.customers.len() {
-            match self
-                .data
-                .customers
-                .get(cur)
-                .and_then(|c| c.parent.as_ref())
-                .and_then(|p| self.customer_ix.get(p))
-            {
-                Some(p) => cur = *p,
-                None => return cur,
-            }
-        }
-        cur
+        // Computed when the customer was added (parents never change afterwards).
+        self.customer_root
+            .get(customer_index)
+            .copied()
+            .unwrap_or(customer_index)
     }
 }
 

@@ -99,8 +99,8 @@ pub enum MoneyError {
         /// Target currency.
         to: Currency,
     },
-    /// An exchange rate must be positive.
-    #[error("invalid exchange rate {rate} from {from:?} to {to:?}: expected a positive number")]
+    /// An exchange rate must be positive, and 1 from a currency to itself.
+    #[error("invalid exchange rate {rate} from {from:?} to {to:?}: {expected}")]
     InvalidRate {
         /// Source currency.
         from: Currency,
@@ -108,6 +108,8 @@ pub enum MoneyError {
         to: Currency,
         /// The rate as given.
         rate: Decimal,
+        /// What was expected.
+        expected: &'static str,
     },
 }
 
@@ -969,7 +971,8 @@ impl FxRates {
     /// Add or replace the rate `1 from = rate to`.
     ///
     /// # Errors
-    /// [`MoneyError::InvalidRate`] when the rate is not positive.
+    /// [`MoneyError::InvalidRate`] when the rate is not positive, or not 1 from a
+    /// currency to itself.
     ///
     /// # Example
     /// ```
@@ -985,7 +988,22 @@ impl FxRates {
         rate: Decimal,
     ) -> Result<(), MoneyError> {
         if rate <= Decimal::ZERO {
-            return Err(MoneyError::InvalidRate { from, to, rate });
+            return Err(MoneyError::InvalidRate {
+                from,
+                to,
+                rate,
+                expected: "expected a positive number",
+            });
+        }
+        // The rate of a currency to itself is never read (it is 1): any other figure
+        // is a mistake in the caller's table, not something to store and ignore.
+        if from == to && rate != Decimal::ONE {
+            return Err(MoneyError::InvalidRate {
+                from,
+                to,
+                rate,
+                expected: "a currency converts to itself at 1",
+            });
         }
         self.rates.retain(|r| !(r.from == from && r.to == to));
         self.rates.push(FxRate { from, to, rate });

@@ -215,7 +215,7 @@ fn non_positive_amounts_are_refused() {
     c.credit_limit = Some(eur("-1.00"));
     assert_eq!(
         err(l.add_customer(c)),
-        "invalid credit_limit of customer \"C3\": -1.00 EUR (a non-negative amount in EUR)"
+        "invalid credit_limit of customer \"C3\": -1.00 EUR (a non-negative amount in EUR with at most 2 decimals)"
     );
     // A zero credit limit is a real decision (cash in advance), not an error.
     let mut c = customer("C4");
@@ -246,10 +246,15 @@ fn wrong_currencies_are_refused() {
         "invalid currency of application \"P1 to F1\": USD (EUR, the customer's currency)"
     );
     let mut c = customer("C3");
+    c.credit_limit = Some(eur("5000.001"));
+    assert_eq!(
+        err(l.add_customer(c.clone())),
+        "invalid credit_limit of customer \"C3\": 5000.001 EUR (a non-negative amount in EUR with at most 2 decimals)"
+    );
     c.credit_limit = Some(usd);
     assert_eq!(
         err(l.add_customer(c)),
-        "invalid credit_limit of customer \"C3\": 10.00 USD (a non-negative amount in EUR)"
+        "invalid credit_limit of customer \"C3\": 10.00 USD (a non-negative amount in EUR with at most 2 decimals)"
     );
     // Two custom currencies sharing a code are told apart (regression: the message
     // used to read "XPT (XPT, the customer's currency)").
@@ -459,18 +464,57 @@ fn parent_cycles_are_refused_naming_a_customer_on_the_cycle() {
 }
 
 #[test]
+fn long_parent_chains_are_checked_in_linear_time() {
+    // A group 50,000 levels deep (each customer the parent of the next): walking every
+    // customer to its root would take 1.25e9 steps; each is walked once and its root
+    // kept. Then the same chain grown one add_customer at a time reads its parent's.
+    let n = 50_000;
+    let chain: Vec<Customer> = (0..n)
+        .map(|i| {
+            let mut c = customer(&format!("G{i}"));
+            if i > 0 {
+                c.parent = Some(format!("G{}", i - 1));
+            }
+            c
+        })
+        .collect();
+    let l = Ledger::new(chain.clone(), vec![], vec![], vec![]).unwrap();
+    assert_eq!(l.group_root(n - 1), 0);
+    assert_eq!(l.group_root(0), 0);
+    let mut grown = Ledger::default();
+    for c in chain {
+        grown.add_customer(c).unwrap();
+    }
+    assert_eq!(grown.customers().len(), n);
+    assert_eq!(grown.group_root(n - 1), 0);
+    // The last one closing a cycle onto itself is still refused.
+    let mut c = customer("G-last");
+    c.parent = Some("G-last".into());
+    assert_eq!(
+        err(grown.add_customer(c)),
+        "customer \"G-last\" is its own ancestor through parent links"
+    );
+}
+
+#[test]
 fn disputes_are_checked() {
     let mut l = base();
     let mut item = invoice("F9", "C1", "2024-01-10", "2024-02-09", "100.00");
     item.dispute = Some(Dispute::new(eur("100.01"), d("2024-02-01")));
     assert_eq!(
         err(l.add_item(item.clone())),
-        "invalid dispute.amount of item \"F9\": 100.01 EUR (between 0 and the item amount 100.00 EUR)"
+        "invalid dispute.amount of item \"F9\": 100.01 EUR (between 0 and the item amount 100.00 EUR, with at most 2 decimals)"
     );
     item.dispute = Some(Dispute::new(eur("-1.00"), d("2024-02-01")));
     assert_eq!(
         err(l.add_item(item.clone())),
-        "invalid dispute.amount of item \"F9\": -1.00 EUR (between 0 and the item amount 100.00 EUR)"
+        "invalid dispute.amount of item \"F9\": -1.00 EUR (between 0 and the item amount 100.00 EUR, with at most 2 decimals)"
+    );
+    // Less than a cent cannot be disputed: the item itself is in cents.
+    item.dispute = Some(Dispute::new(eur("10.005"), d("2024-02-01")));
+    assert_eq!(
+        err(l.add_item(item.clone())),
+        "invalid dispute.amount of item \"F9\": 10.005 EUR (between 0 and the item amount 100.00 EUR, with at most 2 decimals)"
     );
     item.dispute = Some(Dispute::new(
         Money::parse("10.00", Currency::USD).unwrap(),
@@ -478,7 +522,7 @@ fn disputes_are_checked() {
     ));
     assert_eq!(
         err(l.add_item(item.clone())),
-        "invalid dispute.amount of item \"F9\": 10.00 USD (between 0 and the item amount 100.00 EUR)"
+        "invalid dispute.amount of item \"F9\": 10.00 USD (between 0 and the item amount 100.00 EUR, with at most 2 decimals)"
     );
     let mut dispute = Dispute::new(eur("40.00"), d("2024-03-01"));
     dispute.resolved_on = Some(d("2024-02-01"));

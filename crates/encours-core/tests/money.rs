@@ -392,6 +392,22 @@ fn fx_rates_are_validated_on_insert_and_on_load() {
             .to_string(),
         "invalid exchange rate -1.5 from EUR to XPT/3: expected a positive number"
     );
+    // A rate of a currency to itself would be stored and never read (it is 1).
+    assert_eq!(
+        fx.insert(Currency::EUR, Currency::EUR, dec("0.9"))
+            .unwrap_err()
+            .to_string(),
+        "invalid exchange rate 0.9 from EUR to EUR: a currency converts to itself at 1"
+    );
+    fx.insert(Currency::EUR, Currency::EUR, dec("1.000"))
+        .unwrap();
+    assert_eq!(fx.rate(Currency::EUR, Currency::EUR).unwrap(), Decimal::ONE);
+    let err = serde_json::from_str::<FxRates>(
+        r#"{"rates": [{"from": "GBP", "to": "GBP", "rate": "1.17"}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("a currency converts to itself at 1"), "{err}");
     // Regression: a zero rate loaded from JSON used to be accepted, converting
     // everything to 0 one way and failing with "decimal overflow" the other way.
     let err = serde_json::from_str::<FxRates>(
