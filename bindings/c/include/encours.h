@@ -370,6 +370,20 @@ typedef uint32_t encours_status;
 typedef struct encours_calendar encours_calendar;
 
 /**
+ * What a dunning plan takes besides the ledger, the configuration, the history and
+ * the date: reference-rate tables for interest, business-day calendars defined by the
+ * caller, and promises to pay.
+ *
+ * Opaque. Created by `encours_dunning_options_new` (built-in rate tables, no caller
+ * calendar, no promise), changed by the `encours_dunning_options_set_*` and `_add_*`
+ * functions, read by `encours_dunning_plan_with_options_json`, released by
+ * `encours_dunning_options_free`. It holds copies: nothing given to it needs to
+ * outlive the call that gave it. Not synchronized: no thread may plan with it while
+ * another changes it; once set up, several threads may plan with it at once.
+ */
+typedef struct encours_dunning_options encours_dunning_options;
+
+/**
  * An accounts-receivable ledger (customers, items, payments, applications).
  *
  * Opaque. Created by `encours_ledger_new`, `encours_ledger_from_json` or
@@ -897,7 +911,8 @@ encours_status encours_date_format(int32_t days, char *buf, size_t buf_len, size
  *
  * The plan is a pure function of its inputs: run again on the same day with the
  * plan's actions recorded in the history, it proposes nothing new. Customers'
- * calendars are the built-in ones; interest uses the built-in rate tables.
+ * calendars are the built-in ones; interest uses the built-in rate tables (see
+ * `encours_dunning_plan_with_options_json` for the caller's own).
  * `*out` receives the plan as JSON in the core's form (`{"as_of":..., "actions":
  * [...], "left_out": [...], "assignments": [...]}`, each action and each item left
  * out with its reasons), owned by the caller (release with `encours_string_free`).
@@ -922,6 +937,110 @@ encours_status encours_dunning_plan_json(const struct encours_ledger *ledger,
                                          int32_t as_of,
                                          char **out,
                                          size_t *out_len);
+
+/**
+ * Today's dunning plan, as `encours_dunning_plan_json`, with the rate tables,
+ * calendars and promises to pay of `options` (NULL: the built-in rate tables, the
+ * built-in calendars, no promise).
+ *
+ * A customer's calendar (its own `calendar`, else the configuration's
+ * `default_calendar`) is looked up among the options' calendars by exact name first,
+ * then among the built-in codes; a step whose trigger falls on a non-business day of
+ * that calendar moves to the next business day. Interest on steps that charge it uses
+ * the options' rate tables when set, instead of the built-in ones: a
+ * `reference_plus_margin` rule may then name a table of the caller's, and a statutory
+ * rule reads its reference ("ECB MRO", "Bundesbank Basiszinssatz", "BoE Bank Rate")
+ * from them. An item whose interest cannot be computed (unknown table, a date the
+ * table does not cover) keeps its action, without interest, with a warning.
+ *
+ * `*out` receives the plan as JSON, owned by the caller (release with
+ * `encours_string_free`). Statuses as `encours_dunning_plan_json`;
+ * `ENCOURS_UNKNOWN_CALENDAR` names a calendar neither in the options nor built in.
+ * Reads the ledger and the options only (see `encours_ledger` and
+ * `encours_dunning_options` on threads).
+ *
+ * # Safety
+ * `ledger` is a live handle; `config_json` points to `config_len` readable bytes;
+ * `history_json` is NULL or points to `history_len` readable bytes; `options` is NULL
+ * or a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_dunning_plan_with_options_json(const struct encours_ledger *ledger,
+                                                      const char *config_json,
+                                                      size_t config_len,
+                                                      const char *history_json,
+                                                      size_t history_len,
+                                                      const struct encours_dunning_options *options,
+                                                      int32_t as_of,
+                                                      char **out,
+                                                      size_t *out_len);
+
+/**
+ * New plan options: the built-in rate tables, no caller calendar, no promise to pay.
+ * On success `*out` owns a new handle (release with `encours_dunning_options_free`).
+ * Thread-safe.
+ *
+ * # Safety
+ * `out` points to a writable `encours_dunning_options*`.
+ */
+encours_status encours_dunning_options_new(struct encours_dunning_options **out);
+
+/**
+ * Release plan options. `NULL` is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or a handle from `encours_dunning_options_new` not yet freed, and
+ * no other thread uses it.
+ */
+void encours_dunning_options_free(struct encours_dunning_options *options);
+
+/**
+ * Use these reference-rate tables for interest instead of the built-in ones:
+ * `json` (`json_len` bytes) is the core's list of rate tables, the form
+ * `encours_interest_compute_json` reads (`[{"name": "House rate", "verified_through":
+ * "2024-12-31", "points": [{"valid_from": "2024-01-01", "rate": "8.5"}]}]`). The list
+ * replaces the built-in tables as a whole: to add a table to them, start from
+ * `encours_interest_builtin_rate_tables_json`. Replaces tables set before.
+ *
+ * `ENCOURS_INVALID_JSON` for malformed JSON or a table that breaks a rule (points out
+ * of order, a name given twice: the message says which); the options are then
+ * unchanged. Not synchronized (see `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_rate_tables_json(struct encours_dunning_options *options,
+                                                            const char *json,
+                                                            size_t json_len);
+
+/**
+ * Add a copy of `calendar` to the options. A customer whose calendar (or the
+ * configuration's `default_calendar`) is the calendar's name, exactly, uses it, ahead
+ * of a built-in calendar with that code: a calendar named `"FR"` replaces the built-in
+ * French one. A calendar with the same name as one added before replaces it.
+ * `calendar` stays owned by the caller and may be freed at once. Not synchronized
+ * (see `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` and `calendar` are live handles.
+ */
+encours_status encours_dunning_options_add_calendar(struct encours_dunning_options *options,
+                                                    const struct encours_calendar *calendar);
+
+/**
+ * Set the promises to pay the plan honours: `json` (`json_len` bytes) is a JSON array
+ * of promises in the core's form, as `encours_dunning_plan_json` takes them
+ * (`[{"id": "PR-1", "customer_id": "C1", "amount": {"amount": "1200.00", "currency":
+ * "EUR"}, "promised_date": "2024-03-10", "made_on": "2024-03-01"}]`). Replaces the
+ * promises set before; `[]` clears them. `ENCOURS_INVALID_JSON` for a malformed
+ * document (the options are then unchanged). Not synchronized (see
+ * `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_promises_json(struct encours_dunning_options *options,
+                                                         const char *json,
+                                                         size_t json_len);
 
 /**
  * Record every action of a plan (from `encours_dunning_plan_json`) as taken on the
