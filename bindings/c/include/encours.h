@@ -350,6 +350,26 @@ enum encours_status
    * says what it is.
    */
   ENCOURS_OTHER_ERROR = 25,
+  /**
+   * A letter template that does not compile (the message names its key and language
+   * and gives the template engine's reason).
+   */
+  ENCOURS_TEMPLATE_INVALID = 26,
+  /**
+   * No letter template for an action: neither its step's key nor its channel's
+   * default key has one in the language asked for.
+   */
+  ENCOURS_TEMPLATE_MISSING = 27,
+  /**
+   * A letter template compiled but failed while rendering (an unknown filter, a bad
+   * value given to one…).
+   */
+  ENCOURS_TEMPLATE_RENDER_FAILED = 28,
+  /**
+   * The function belongs to a part of the library left out of this build (letters
+   * without the `letters` cargo feature).
+   */
+  ENCOURS_UNSUPPORTED = 29,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
