@@ -132,6 +132,16 @@
 #define ENCOURS_MATCH_OLDEST_DUE 3
 
 /**
+ * Letter language: English.
+ */
+#define ENCOURS_LANGUAGE_EN 0
+
+/**
+ * Letter language: French.
+ */
+#define ENCOURS_LANGUAGE_FR 1
+
+/**
  * Half away from zero (the commercial rule): 0.125 → 0.13.
  */
 #define ENCOURS_ROUNDING_HALF_UP 0
@@ -412,6 +422,17 @@ typedef struct encours_dunning_options encours_dunning_options;
  * fine).
  */
 typedef struct encours_ledger encours_ledger;
+
+/**
+ * A set of letter templates, keyed by language and template key.
+ *
+ * Opaque. Created by `encours_letters_new_default` (the default English and French
+ * templates) or `encours_letters_new_empty`, changed by `encours_letters_set_template`,
+ * released by `encours_letters_free`. Not synchronized: no thread may render with it
+ * while another sets a template; once set up, several threads may render with it at
+ * once.
+ */
+typedef struct encours_letters encours_letters;
 
 /**
  * The portfolio summary: aging and every metric per row, plus portfolio rows and
@@ -1440,6 +1461,118 @@ encours_status encours_ledger_balance_str(const struct encours_ledger *ledger,
                                           char *buf,
                                           size_t buf_len,
                                           size_t *out_len);
+
+/**
+ * Templates with the default English and French letters: one per channel's default
+ * key (`reminder`, `upcoming`, `sms`, `task`, `formal_notice`, `handover`,
+ * `escalation`, `thank_you`). On success `*out` owns a new handle (release with
+ * `encours_letters_free`). `ENCOURS_UNSUPPORTED` when the library was built without
+ * letters. Thread-safe.
+ *
+ * # Safety
+ * `out` points to a writable `encours_letters*`.
+ */
+encours_status encours_letters_new_default(struct encours_letters **out);
+
+/**
+ * Templates with no template at all: every action needs one set with
+ * `encours_letters_set_template`. On success `*out` owns a new handle (release with
+ * `encours_letters_free`). `ENCOURS_UNSUPPORTED` when the library was built without
+ * letters. Thread-safe.
+ *
+ * # Safety
+ * `out` points to a writable `encours_letters*`.
+ */
+encours_status encours_letters_new_empty(struct encours_letters **out);
+
+/**
+ * Release templates. `NULL` is a no-op.
+ *
+ * # Safety
+ * `letters` is NULL or a handle from this library not yet freed, and no other thread
+ * uses it.
+ */
+void encours_letters_free(struct encours_letters *letters);
+
+/**
+ * Add or replace the template of `key` (NUL-terminated: a step's `template` key, or a
+ * channel's default key such as `reminder`) in `language` (`ENCOURS_LANGUAGE_*`).
+ * `source` (`source_len` bytes of UTF-8, no NUL needed) is a minijinja template; a
+ * first line starting with `Subject:` gives the letter's subject. Templates see every
+ * field of the action (`customer_name`, `items`, `total_claimed`, `total_due`, `fee`,
+ * `next_step`…), `sender`, `payment_instructions` and `lang`, and the filters `money`
+ * (`{{ total_due | money }}`: `1,234.50 EUR` or `1 234,50 EUR`) and `channel`.
+ *
+ * Statuses: `ENCOURS_TEMPLATE_INVALID` when the template does not compile (the message
+ * names the key and the language and gives the reason; the templates are then
+ * unchanged), `ENCOURS_INVALID_ARGUMENT` for an unknown language, `ENCOURS_INVALID_UTF8`,
+ * `ENCOURS_UNSUPPORTED` when the library was built without letters. Not synchronized
+ * (see `encours_letters`).
+ *
+ * # Safety
+ * `letters` is a live handle; `key` is NUL-terminated; `source` points to
+ * `source_len` readable bytes.
+ */
+encours_status encours_letters_set_template(struct encours_letters *letters,
+                                            uint32_t language,
+                                            const char *key,
+                                            const char *source,
+                                            size_t source_len);
+
+/**
+ * Render one action of a plan as a letter: `action_json` (`action_len` bytes) is one
+ * element of the `actions` array of a plan from `encours_dunning_plan_json`, rendered
+ * in `language` (`ENCOURS_LANGUAGE_*`) with the template of the action's `template`
+ * key, or when there is none, the default key of its channel. `sender` (the
+ * signature) and `payment_instructions` (bank details, a portal link) are
+ * NUL-terminated and may be `""`.
+ *
+ * `*out` receives the letter as JSON in the core's form (`{"action_id": ...,
+ * "channel": "letter", "language": "fr", "template": "reminder", "subject": "Relance
+ * — 1 234,50 EUR échus", "body": "..."}`, `subject` null when the template has no
+ * `Subject:` line), owned by the caller (release with `encours_string_free`).
+ *
+ * Statuses: `ENCOURS_INVALID_JSON` for a malformed action, `ENCOURS_TEMPLATE_MISSING`
+ * when neither key has a template in the language, `ENCOURS_TEMPLATE_RENDER_FAILED`
+ * when the template fails while rendering, `ENCOURS_INVALID_ARGUMENT` for an unknown
+ * language, `ENCOURS_INVALID_UTF8`, `ENCOURS_UNSUPPORTED` when the library was built
+ * without letters. Reads the templates only (see `encours_letters` on threads).
+ *
+ * # Safety
+ * `letters` is a live handle; `action_json` points to `action_len` readable bytes;
+ * `sender` and `payment_instructions` are NUL-terminated; `out` is writable; `out_len`
+ * NULL or writable.
+ */
+encours_status encours_letters_render_json(const struct encours_letters *letters,
+                                           const char *action_json,
+                                           size_t action_len,
+                                           uint32_t language,
+                                           const char *sender,
+                                           const char *payment_instructions,
+                                           char **out,
+                                           size_t *out_len);
+
+/**
+ * Render every action of a plan (`plan_json`, `plan_len` bytes, from
+ * `encours_dunning_plan_json`) as `encours_letters_render_json` renders one: `*out`
+ * receives a JSON array of letters in the order of the plan's actions (`[]` for a
+ * plan without action), owned by the caller (release with `encours_string_free`).
+ * Statuses as `encours_letters_render_json`; the message of a template error names
+ * the action. Reads the templates only (see `encours_letters` on threads).
+ *
+ * # Safety
+ * `letters` is a live handle; `plan_json` points to `plan_len` readable bytes;
+ * `sender` and `payment_instructions` are NUL-terminated; `out` is writable; `out_len`
+ * NULL or writable.
+ */
+encours_status encours_letters_render_plan_json(const struct encours_letters *letters,
+                                                const char *plan_json,
+                                                size_t plan_len,
+                                                uint32_t language,
+                                                const char *sender,
+                                                const char *payment_instructions,
+                                                char **out,
+                                                size_t *out_len);
 
 /**
  * The number of decimals of an ISO 4217 currency (2 for `"EUR"`, 0 for `"JPY"`, 3
