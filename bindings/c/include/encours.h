@@ -132,6 +132,16 @@
 #define ENCOURS_MATCH_OLDEST_DUE 3
 
 /**
+ * Letter language: English.
+ */
+#define ENCOURS_LANGUAGE_EN 0
+
+/**
+ * Letter language: French.
+ */
+#define ENCOURS_LANGUAGE_FR 1
+
+/**
  * Half away from zero (the commercial rule): 0.125 → 0.13.
  */
 #define ENCOURS_ROUNDING_HALF_UP 0
@@ -350,6 +360,26 @@ enum encours_status
    * says what it is.
    */
   ENCOURS_OTHER_ERROR = 25,
+  /**
+   * A letter template that does not compile (the message names its key and language
+   * and gives the template engine's reason).
+   */
+  ENCOURS_TEMPLATE_INVALID = 26,
+  /**
+   * No letter template for an action: neither its step's key nor its channel's
+   * default key has one in the language asked for.
+   */
+  ENCOURS_TEMPLATE_MISSING = 27,
+  /**
+   * A letter template compiled but failed while rendering (an unknown filter, a bad
+   * value given to one…).
+   */
+  ENCOURS_TEMPLATE_RENDER_FAILED = 28,
+  /**
+   * The function belongs to a part of the library left out of this build (letters
+   * without the `letters` cargo feature).
+   */
+  ENCOURS_UNSUPPORTED = 29,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -370,6 +400,20 @@ typedef uint32_t encours_status;
 typedef struct encours_calendar encours_calendar;
 
 /**
+ * What a dunning plan takes besides the ledger, the configuration, the history and
+ * the date: reference-rate tables for interest, business-day calendars defined by the
+ * caller, and promises to pay.
+ *
+ * Opaque. Created by `encours_dunning_options_new` (built-in rate tables, no caller
+ * calendar, no promise), changed by the `encours_dunning_options_set_*` and `_add_*`
+ * functions, read by `encours_dunning_plan_with_options_json`, released by
+ * `encours_dunning_options_free`. It holds copies: nothing given to it needs to
+ * outlive the call that gave it. Not synchronized: no thread may plan with it while
+ * another changes it; once set up, several threads may plan with it at once.
+ */
+typedef struct encours_dunning_options encours_dunning_options;
+
+/**
  * An accounts-receivable ledger (customers, items, payments, applications).
  *
  * Opaque. Created by `encours_ledger_new`, `encours_ledger_from_json` or
@@ -378,6 +422,17 @@ typedef struct encours_calendar encours_calendar;
  * fine).
  */
 typedef struct encours_ledger encours_ledger;
+
+/**
+ * A set of letter templates, keyed by language and template key.
+ *
+ * Opaque. Created by `encours_letters_new_default` (the default English and French
+ * templates) or `encours_letters_new_empty`, changed by `encours_letters_set_template`,
+ * released by `encours_letters_free`. Not synchronized: no thread may render with it
+ * while another sets a template; once set up, several threads may render with it at
+ * once.
+ */
+typedef struct encours_letters encours_letters;
 
 /**
  * The portfolio summary: aging and every metric per row, plus portfolio rows and
@@ -897,7 +952,8 @@ encours_status encours_date_format(int32_t days, char *buf, size_t buf_len, size
  *
  * The plan is a pure function of its inputs: run again on the same day with the
  * plan's actions recorded in the history, it proposes nothing new. Customers'
- * calendars are the built-in ones; interest uses the built-in rate tables.
+ * calendars are the built-in ones; interest uses the built-in rate tables (see
+ * `encours_dunning_plan_with_options_json` for the caller's own).
  * `*out` receives the plan as JSON in the core's form (`{"as_of":..., "actions":
  * [...], "left_out": [...], "assignments": [...]}`, each action and each item left
  * out with its reasons), owned by the caller (release with `encours_string_free`).
@@ -922,6 +978,110 @@ encours_status encours_dunning_plan_json(const struct encours_ledger *ledger,
                                          int32_t as_of,
                                          char **out,
                                          size_t *out_len);
+
+/**
+ * Today's dunning plan, as `encours_dunning_plan_json`, with the rate tables,
+ * calendars and promises to pay of `options` (NULL: the built-in rate tables, the
+ * built-in calendars, no promise).
+ *
+ * A customer's calendar (its own `calendar`, else the configuration's
+ * `default_calendar`) is looked up among the options' calendars by exact name first,
+ * then among the built-in codes; a step whose trigger falls on a non-business day of
+ * that calendar moves to the next business day. Interest on steps that charge it uses
+ * the options' rate tables when set, instead of the built-in ones: a
+ * `reference_plus_margin` rule may then name a table of the caller's, and a statutory
+ * rule reads its reference ("ECB MRO", "Bundesbank Basiszinssatz", "BoE Bank Rate")
+ * from them. An item whose interest cannot be computed (unknown table, a date the
+ * table does not cover) keeps its action, without interest, with a warning.
+ *
+ * `*out` receives the plan as JSON, owned by the caller (release with
+ * `encours_string_free`). Statuses as `encours_dunning_plan_json`;
+ * `ENCOURS_UNKNOWN_CALENDAR` names a calendar neither in the options nor built in.
+ * Reads the ledger and the options only (see `encours_ledger` and
+ * `encours_dunning_options` on threads).
+ *
+ * # Safety
+ * `ledger` is a live handle; `config_json` points to `config_len` readable bytes;
+ * `history_json` is NULL or points to `history_len` readable bytes; `options` is NULL
+ * or a live handle; `out` is writable; `out_len` NULL or writable.
+ */
+encours_status encours_dunning_plan_with_options_json(const struct encours_ledger *ledger,
+                                                      const char *config_json,
+                                                      size_t config_len,
+                                                      const char *history_json,
+                                                      size_t history_len,
+                                                      const struct encours_dunning_options *options,
+                                                      int32_t as_of,
+                                                      char **out,
+                                                      size_t *out_len);
+
+/**
+ * New plan options: the built-in rate tables, no caller calendar, no promise to pay.
+ * On success `*out` owns a new handle (release with `encours_dunning_options_free`).
+ * Thread-safe.
+ *
+ * # Safety
+ * `out` points to a writable `encours_dunning_options*`.
+ */
+encours_status encours_dunning_options_new(struct encours_dunning_options **out);
+
+/**
+ * Release plan options. `NULL` is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or a handle from `encours_dunning_options_new` not yet freed, and
+ * no other thread uses it.
+ */
+void encours_dunning_options_free(struct encours_dunning_options *options);
+
+/**
+ * Use these reference-rate tables for interest instead of the built-in ones:
+ * `json` (`json_len` bytes) is the core's list of rate tables, the form
+ * `encours_interest_compute_json` reads (`[{"name": "House rate", "verified_through":
+ * "2024-12-31", "points": [{"valid_from": "2024-01-01", "rate": "8.5"}]}]`). The list
+ * replaces the built-in tables as a whole: to add a table to them, start from
+ * `encours_interest_builtin_rate_tables_json`. Replaces tables set before.
+ *
+ * `ENCOURS_INVALID_JSON` for malformed JSON or a table that breaks a rule (points out
+ * of order, a name given twice: the message says which); the options are then
+ * unchanged. Not synchronized (see `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_rate_tables_json(struct encours_dunning_options *options,
+                                                            const char *json,
+                                                            size_t json_len);
+
+/**
+ * Add a copy of `calendar` to the options. A customer whose calendar (or the
+ * configuration's `default_calendar`) is the calendar's name, exactly, uses it, ahead
+ * of a built-in calendar with that code: a calendar named `"FR"` replaces the built-in
+ * French one. A calendar with the same name as one added before replaces it.
+ * `calendar` stays owned by the caller and may be freed at once. Not synchronized
+ * (see `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` and `calendar` are live handles.
+ */
+encours_status encours_dunning_options_add_calendar(struct encours_dunning_options *options,
+                                                    const struct encours_calendar *calendar);
+
+/**
+ * Set the promises to pay the plan honours: `json` (`json_len` bytes) is a JSON array
+ * of promises in the core's form, as `encours_dunning_plan_json` takes them
+ * (`[{"id": "PR-1", "customer_id": "C1", "amount": {"amount": "1200.00", "currency":
+ * "EUR"}, "promised_date": "2024-03-10", "made_on": "2024-03-01"}]`). Replaces the
+ * promises set before; `[]` clears them. `ENCOURS_INVALID_JSON` for a malformed
+ * document (the options are then unchanged). Not synchronized (see
+ * `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_promises_json(struct encours_dunning_options *options,
+                                                         const char *json,
+                                                         size_t json_len);
 
 /**
  * Record every action of a plan (from `encours_dunning_plan_json`) as taken on the
@@ -1301,6 +1461,118 @@ encours_status encours_ledger_balance_str(const struct encours_ledger *ledger,
                                           char *buf,
                                           size_t buf_len,
                                           size_t *out_len);
+
+/**
+ * Templates with the default English and French letters: one per channel's default
+ * key (`reminder`, `upcoming`, `sms`, `task`, `formal_notice`, `handover`,
+ * `escalation`, `thank_you`). On success `*out` owns a new handle (release with
+ * `encours_letters_free`). `ENCOURS_UNSUPPORTED` when the library was built without
+ * letters. Thread-safe.
+ *
+ * # Safety
+ * `out` points to a writable `encours_letters*`.
+ */
+encours_status encours_letters_new_default(struct encours_letters **out);
+
+/**
+ * Templates with no template at all: every action needs one set with
+ * `encours_letters_set_template`. On success `*out` owns a new handle (release with
+ * `encours_letters_free`). `ENCOURS_UNSUPPORTED` when the library was built without
+ * letters. Thread-safe.
+ *
+ * # Safety
+ * `out` points to a writable `encours_letters*`.
+ */
+encours_status encours_letters_new_empty(struct encours_letters **out);
+
+/**
+ * Release templates. `NULL` is a no-op.
+ *
+ * # Safety
+ * `letters` is NULL or a handle from this library not yet freed, and no other thread
+ * uses it.
+ */
+void encours_letters_free(struct encours_letters *letters);
+
+/**
+ * Add or replace the template of `key` (NUL-terminated: a step's `template` key, or a
+ * channel's default key such as `reminder`) in `language` (`ENCOURS_LANGUAGE_*`).
+ * `source` (`source_len` bytes of UTF-8, no NUL needed) is a minijinja template; a
+ * first line starting with `Subject:` gives the letter's subject. Templates see every
+ * field of the action (`customer_name`, `items`, `total_claimed`, `total_due`, `fee`,
+ * `next_step`…), `sender`, `payment_instructions` and `lang`, and the filters `money`
+ * (`{{ total_due | money }}`: `1,234.50 EUR` or `1 234,50 EUR`) and `channel`.
+ *
+ * Statuses: `ENCOURS_TEMPLATE_INVALID` when the template does not compile (the message
+ * names the key and the language and gives the reason; the templates are then
+ * unchanged), `ENCOURS_INVALID_ARGUMENT` for an unknown language, `ENCOURS_INVALID_UTF8`,
+ * `ENCOURS_UNSUPPORTED` when the library was built without letters. Not synchronized
+ * (see `encours_letters`).
+ *
+ * # Safety
+ * `letters` is a live handle; `key` is NUL-terminated; `source` points to
+ * `source_len` readable bytes.
+ */
+encours_status encours_letters_set_template(struct encours_letters *letters,
+                                            uint32_t language,
+                                            const char *key,
+                                            const char *source,
+                                            size_t source_len);
+
+/**
+ * Render one action of a plan as a letter: `action_json` (`action_len` bytes) is one
+ * element of the `actions` array of a plan from `encours_dunning_plan_json`, rendered
+ * in `language` (`ENCOURS_LANGUAGE_*`) with the template of the action's `template`
+ * key, or when there is none, the default key of its channel. `sender` (the
+ * signature) and `payment_instructions` (bank details, a portal link) are
+ * NUL-terminated and may be `""`.
+ *
+ * `*out` receives the letter as JSON in the core's form (`{"action_id": ...,
+ * "channel": "letter", "language": "fr", "template": "reminder", "subject": "Relance
+ * — 1 234,50 EUR échus", "body": "..."}`, `subject` null when the template has no
+ * `Subject:` line), owned by the caller (release with `encours_string_free`).
+ *
+ * Statuses: `ENCOURS_INVALID_JSON` for a malformed action, `ENCOURS_TEMPLATE_MISSING`
+ * when neither key has a template in the language, `ENCOURS_TEMPLATE_RENDER_FAILED`
+ * when the template fails while rendering, `ENCOURS_INVALID_ARGUMENT` for an unknown
+ * language, `ENCOURS_INVALID_UTF8`, `ENCOURS_UNSUPPORTED` when the library was built
+ * without letters. Reads the templates only (see `encours_letters` on threads).
+ *
+ * # Safety
+ * `letters` is a live handle; `action_json` points to `action_len` readable bytes;
+ * `sender` and `payment_instructions` are NUL-terminated; `out` is writable; `out_len`
+ * NULL or writable.
+ */
+encours_status encours_letters_render_json(const struct encours_letters *letters,
+                                           const char *action_json,
+                                           size_t action_len,
+                                           uint32_t language,
+                                           const char *sender,
+                                           const char *payment_instructions,
+                                           char **out,
+                                           size_t *out_len);
+
+/**
+ * Render every action of a plan (`plan_json`, `plan_len` bytes, from
+ * `encours_dunning_plan_json`) as `encours_letters_render_json` renders one: `*out`
+ * receives a JSON array of letters in the order of the plan's actions (`[]` for a
+ * plan without action), owned by the caller (release with `encours_string_free`).
+ * Statuses as `encours_letters_render_json`; the message of a template error names
+ * the action. Reads the templates only (see `encours_letters` on threads).
+ *
+ * # Safety
+ * `letters` is a live handle; `plan_json` points to `plan_len` readable bytes;
+ * `sender` and `payment_instructions` are NUL-terminated; `out` is writable; `out_len`
+ * NULL or writable.
+ */
+encours_status encours_letters_render_plan_json(const struct encours_letters *letters,
+                                                const char *plan_json,
+                                                size_t plan_len,
+                                                uint32_t language,
+                                                const char *sender,
+                                                const char *payment_instructions,
+                                                char **out,
+                                                size_t *out_len);
 
 /**
  * The number of decimals of an ISO 4217 currency (2 for `"EUR"`, 0 for `"JPY"`, 3

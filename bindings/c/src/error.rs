@@ -10,6 +10,8 @@ use encours_core::calendar::CalendarError;
 use encours_core::dunning::DunningError;
 use encours_core::interest::InterestError;
 use encours_core::ledger::LedgerError;
+#[cfg(feature = "letters")]
+use encours_core::letters::LetterError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
 use encours_core::terms::TermsError;
@@ -78,6 +80,18 @@ pub enum encours_status {
     /// An error kind added to the core after this version of the C layer; the message
     /// says what it is.
     ENCOURS_OTHER_ERROR = 25,
+    /// A letter template that does not compile (the message names its key and language
+    /// and gives the template engine's reason).
+    ENCOURS_TEMPLATE_INVALID = 26,
+    /// No letter template for an action: neither its step's key nor its channel's
+    /// default key has one in the language asked for.
+    ENCOURS_TEMPLATE_MISSING = 27,
+    /// A letter template compiled but failed while rendering (an unknown filter, a bad
+    /// value given to one…).
+    ENCOURS_TEMPLATE_RENDER_FAILED = 28,
+    /// The function belongs to a part of the library left out of this build (letters
+    /// without the `letters` cargo feature).
+    ENCOURS_UNSUPPORTED = 29,
 }
 
 use encours_status::*;
@@ -110,6 +124,13 @@ const STATUS_NAMES: &[(encours_status, &CStr)] = &[
     (ENCOURS_TERMS_INVALID, c"ENCOURS_TERMS_INVALID"),
     (ENCOURS_REPORT_INVALID, c"ENCOURS_REPORT_INVALID"),
     (ENCOURS_OTHER_ERROR, c"ENCOURS_OTHER_ERROR"),
+    (ENCOURS_TEMPLATE_INVALID, c"ENCOURS_TEMPLATE_INVALID"),
+    (ENCOURS_TEMPLATE_MISSING, c"ENCOURS_TEMPLATE_MISSING"),
+    (
+        ENCOURS_TEMPLATE_RENDER_FAILED,
+        c"ENCOURS_TEMPLATE_RENDER_FAILED",
+    ),
+    (ENCOURS_UNSUPPORTED, c"ENCOURS_UNSUPPORTED"),
 ];
 
 /// The status of a core error: the one place core errors meet C status numbers.
@@ -126,6 +147,9 @@ pub(crate) fn status_of(err: &Error) -> encours_status {
         Error::Report(e) => report_status(e),
         Error::Interest(e) => interest_status(e),
         Error::Dunning(e) => dunning_status(e),
+        // The variant exists only when the core is built with letters.
+        #[cfg(feature = "letters")]
+        Error::Letter(e) => letter_status(e),
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -227,6 +251,16 @@ fn dunning_status(e: &DunningError) -> encours_status {
         DunningError::DateOutOfRange { .. } => ENCOURS_INVALID_DATE,
         DunningError::Calendar { source, .. } => calendar_status(source),
         DunningError::Money(m) => money_status(m),
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+#[cfg(feature = "letters")]
+fn letter_status(e: &LetterError) -> encours_status {
+    match e {
+        LetterError::InvalidTemplate { .. } => ENCOURS_TEMPLATE_INVALID,
+        LetterError::MissingTemplate { .. } => ENCOURS_TEMPLATE_MISSING,
+        LetterError::Render { .. } => ENCOURS_TEMPLATE_RENDER_FAILED,
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -475,6 +509,8 @@ mod tests {
         }
         assert_eq!(ENCOURS_PANIC as u32, 15);
         assert_eq!(ENCOURS_OTHER_ERROR as u32, 25);
+        assert_eq!(ENCOURS_TEMPLATE_INVALID as u32, 26);
+        assert_eq!(ENCOURS_UNSUPPORTED as u32, 29);
     }
 
     #[test]
@@ -893,10 +929,49 @@ mod tests {
                 ENCOURS_OVERFLOW,
             ),
         ];
-        for (err, status) in &cases {
+        for (err, status) in cases.iter().chain(&letter_cases()) {
             assert_eq!(status_of(err), *status, "{err}");
             assert_ne!(status_of(err), ENCOURS_OTHER_ERROR, "{err}");
         }
+    }
+
+    /// One of each letter error (the core has them only with the `letters` feature).
+    #[cfg(feature = "letters")]
+    fn letter_cases() -> Vec<(Error, encours_status)> {
+        vec![
+            (
+                LetterError::InvalidTemplate {
+                    key: "k".into(),
+                    language: "fr",
+                    message: "m".into(),
+                }
+                .into(),
+                ENCOURS_TEMPLATE_INVALID,
+            ),
+            (
+                LetterError::MissingTemplate {
+                    key: "k".into(),
+                    fallback: "reminder",
+                    language: "en",
+                }
+                .into(),
+                ENCOURS_TEMPLATE_MISSING,
+            ),
+            (
+                LetterError::Render {
+                    key: "k".into(),
+                    language: "en",
+                    message: "m".into(),
+                }
+                .into(),
+                ENCOURS_TEMPLATE_RENDER_FAILED,
+            ),
+        ]
+    }
+
+    #[cfg(not(feature = "letters"))]
+    fn letter_cases() -> Vec<(Error, encours_status)> {
+        Vec::new()
     }
 
     #[test]

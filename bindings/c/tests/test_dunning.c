@@ -1,5 +1,6 @@
 /* The daily dunning plan: one reminder when it falls due, nothing more once it is
- * recorded, and bad configurations refused with their reason. */
+ * recorded, and bad configurations refused with their reason; plan options (the
+ * caller's rate tables, calendars and promises) change interest, dates and holds. */
 #include "check.h"
 
 static const char *CONFIG =
@@ -7,6 +8,163 @@ static const char *CONFIG =
     "{\"id\":\"reminder\",\"offset_days\":5,\"channel\":\"email\",\"template\":\"reminder_1\"},"
     "{\"id\":\"formal_notice\",\"offset_days\":30,\"channel\":\"formal_notice\",\"template\":\"formal_notice\"}"
     "]}],\"default_scenario\":\"standard\"}";
+
+/* Interest at a caller's reference rate: "House rate" 8 % + 2 points = 10 %. */
+static const char *INTEREST_CONFIG =
+    "{\"scenarios\":[{\"id\":\"s\",\"steps\":["
+    "{\"id\":\"notice\",\"offset_days\":30,\"channel\":\"formal_notice\",\"template\":\"formal_notice\","
+    "\"charge_interest\":true}]}],\"default_scenario\":\"s\","
+    "\"interest_rule\":{\"rate\":{\"kind\":\"reference_plus_margin\",\"table\":\"House rate\","
+    "\"margin\":\"2\",\"fixing\":\"daily\"}}}";
+static const char *HOUSE_RATE =
+    "[{\"name\":\"House rate\",\"source\":\"test\",\"points\":[{\"valid_from\":\"2024-01-01\",\"rate\":\"8\"}]}]";
+
+/* Reminders on the business days of the caller's calendar "ACME". */
+static const char *CALENDAR_CONFIG =
+    "{\"scenarios\":[{\"id\":\"s\",\"steps\":["
+    "{\"id\":\"reminder\",\"offset_days\":5,\"channel\":\"email\",\"template\":\"reminder_1\"}]}],"
+    "\"default_scenario\":\"s\",\"default_calendar\":\"ACME\"}";
+
+static void plan_options(const encours_ledger *l) {
+  encours_dunning_options *opts = NULL;
+  CHECK_OK(encours_dunning_options_new(&opts));
+  if (opts == NULL) return;
+  char *plan = NULL;
+
+  /* F-1: 1200.00 EUR due 2024-02-01, formal notice with interest on 2024-03-02.
+   * With the built-in tables "House rate" is unknown: the action stands, without
+   * interest, and says why. */
+  CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
+                                                  day(2024, 3, 2), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"step_id\":\"notice\"");
+  /* Money::zero serializes with no decimals ("0", not "0.00"): the core's form. */
+  CHECK_CONTAINS(plan, "\"total_interest\":{\"amount\":\"0\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "no interest for item \\\"F-1\\\"");
+  CHECK_CONTAINS(plan, "House rate");
+  encours_string_free(plan);
+
+  /* With the caller's table: 10 % a year on 1200.00 EUR for the 30 days after the due
+   * date (2024-02-02 to 2024-03-02 inclusive), actual/365:
+   * 1200.00 x 0.10 x 30 / 365 = 9.8630... EUR, rounded half up to the cent: 9.86 EUR.
+   * Total due: 1200.00 + 9.86 = 1209.86 EUR. */
+  CHECK_OK(encours_dunning_options_set_rate_tables_json(opts, HOUSE_RATE, strlen(HOUSE_RATE)));
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
+                                                  day(2024, 3, 2), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"interest\":{\"amount\":\"9.86\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "\"total_interest\":{\"amount\":\"9.86\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "\"total_due\":{\"amount\":\"1209.86\",\"currency\":\"EUR\"}");
+  CHECK(plan != NULL && strstr(plan, "no interest") == NULL);
+  encours_string_free(plan);
+
+  /* A bad table leaves the options as they were. */
+  const char *twice =
+      "[{\"name\":\"T\",\"points\":[{\"valid_from\":\"2024-01-01\",\"rate\":\"1\"}]},"
+      "{\"name\":\"T\",\"points\":[{\"valid_from\":\"2024-01-01\",\"rate\":\"2\"}]}]";
+  CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, twice, strlen(twice)), ENCOURS_INVALID_JSON);
+  CHECK_CONTAINS(encours_last_error(), "the name appears twice");
+  CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, "[", 1), ENCOURS_INVALID_JSON);
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
+                                                  day(2024, 3, 2), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"total_interest\":{\"amount\":\"9.86\"");
+  encours_string_free(plan);
+
+  /* The reminder is due on 2024-02-06 (due + 5). Without "ACME" the plan cannot run. */
+  plan = NULL;
+  CHECK_STATUS(encours_dunning_plan_with_options_json(l, CALENDAR_CONFIG, strlen(CALENDAR_CONFIG), NULL, 0, opts,
+                                                      day(2024, 2, 6), &plan, NULL),
+               ENCOURS_UNKNOWN_CALENDAR);
+  CHECK_CONTAINS(encours_last_error(), "ACME");
+  CHECK(plan == NULL);
+
+  /* "ACME" closes on Tuesday 2024-02-06: the reminder moves to Wednesday 2024-02-07. */
+  const char *acme = "{\"name\":\"ACME\",\"extra_holidays\":[{\"date\":\"2024-02-06\",\"name\":\"Inventory\"}]}";
+  encours_calendar *cal = NULL;
+  CHECK_OK(encours_calendar_from_json(acme, strlen(acme), &cal));
+  CHECK_OK(encours_dunning_options_add_calendar(opts, cal));
+  encours_calendar_free(cal); /* the options hold a copy */
+  CHECK_OK(encours_dunning_plan_with_options_json(l, CALENDAR_CONFIG, strlen(CALENDAR_CONFIG), NULL, 0, opts,
+                                                  day(2024, 2, 6), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"actions\":[]");
+  encours_string_free(plan);
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, CALENDAR_CONFIG, strlen(CALENDAR_CONFIG), NULL, 0, opts,
+                                                  day(2024, 2, 7), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"id\":\"2024-02-07/C1/step/reminder\"");
+  CHECK_CONTAINS(plan, "\"step_id\":\"reminder\"");
+  encours_string_free(plan);
+
+  /* A calendar of the same name replaces it: open on the 6th, the reminder is back. */
+  const char *acme_open = "{\"name\":\"ACME\"}";
+  cal = NULL;
+  CHECK_OK(encours_calendar_from_json(acme_open, strlen(acme_open), &cal));
+  CHECK_OK(encours_dunning_options_add_calendar(opts, cal));
+  encours_calendar_free(cal);
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, CALENDAR_CONFIG, strlen(CALENDAR_CONFIG), NULL, 0, opts,
+                                                  day(2024, 2, 6), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"id\":\"2024-02-06/C1/step/reminder\"");
+  encours_string_free(plan);
+
+  /* Promises in the options hold the formal notice back, as in the plain call. */
+  const char *promises =
+      "[{\"id\":\"PR-1\",\"customer_id\":\"C1\",\"amount\":{\"amount\":\"1200.00\",\"currency\":\"EUR\"},"
+      "\"promised_date\":\"2024-03-10\",\"made_on\":\"2024-03-01\"}]";
+  CHECK_OK(encours_dunning_options_set_promises_json(opts, promises, strlen(promises)));
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
+                                                  day(2024, 3, 2), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"actions\":[]");
+  CHECK_CONTAINS(plan, "\"reason\":\"under_promise\"");
+  CHECK_CONTAINS(plan, "\"promise_id\":\"PR-1\"");
+  encours_string_free(plan);
+  CHECK_OK(encours_dunning_options_set_promises_json(opts, "[]", 2));
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
+                                                  day(2024, 3, 2), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"step_id\":\"notice\"");
+  encours_string_free(plan);
+  CHECK_STATUS(encours_dunning_options_set_promises_json(opts, "{}", 2), ENCOURS_INVALID_JSON);
+
+  /* NULL options: the defaults, the same plan as encours_dunning_plan_json. */
+  char *with_null = NULL, *plain = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, CONFIG, strlen(CONFIG), NULL, 0, NULL, day(2024, 2, 6),
+                                                  &with_null, NULL));
+  CHECK_OK(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), NULL, 0, NULL, 0, day(2024, 2, 6), &plain, NULL));
+  CHECK_STR(with_null, plain);
+  encours_string_free(with_null);
+  encours_string_free(plain);
+
+  /* Bad arguments: NULL pointers named, outputs untouched. */
+  plan = NULL;
+  CHECK_STATUS(encours_dunning_options_new(NULL), ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_options_set_rate_tables_json(NULL, HOUSE_RATE, strlen(HOUSE_RATE)),
+               ENCOURS_NULL_ARGUMENT);
+  CHECK_CONTAINS(encours_last_error(), "options");
+  CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, NULL, 0), ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, "\"\xff\"", 3), ENCOURS_INVALID_UTF8);
+  CHECK_STATUS(encours_dunning_options_set_promises_json(NULL, "[]", 2), ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_options_set_promises_json(opts, NULL, 0), ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_options_add_calendar(opts, NULL), ENCOURS_NULL_ARGUMENT);
+  CHECK_CONTAINS(encours_last_error(), "calendar");
+  CHECK_STATUS(encours_dunning_options_add_calendar(NULL, NULL), ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_plan_with_options_json(NULL, CONFIG, strlen(CONFIG), NULL, 0, opts, 0, &plan, NULL),
+               ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_plan_with_options_json(l, NULL, 0, NULL, 0, opts, 0, &plan, NULL),
+               ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_plan_with_options_json(l, CONFIG, strlen(CONFIG), NULL, 0, opts, 0, NULL, NULL),
+               ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_dunning_plan_with_options_json(l, CONFIG, strlen(CONFIG), "[", 1, opts, 0, &plan, NULL),
+               ENCOURS_INVALID_JSON);
+  CHECK_STATUS(encours_dunning_plan_with_options_json(l, CONFIG, strlen(CONFIG), NULL, 0, opts, INT32_MIN, &plan,
+                                                      NULL),
+               ENCOURS_INVALID_DATE);
+  CHECK(plan == NULL);
+
+  encours_dunning_options_free(opts);
+  encours_dunning_options_free(NULL);
+}
 
 int main(void) {
   encours_customer_rec c = {.id = "C1", .name = "Dupont SA", .currency = "EUR"};
@@ -89,6 +247,8 @@ int main(void) {
   CHECK_STATUS(encours_dunning_history_record_json(NULL, 0, "{}", 2, &plan, NULL), ENCOURS_INVALID_JSON);
   CHECK_STATUS(encours_dunning_history_record_json(NULL, 0, NULL, 0, &plan, NULL), ENCOURS_NULL_ARGUMENT);
   CHECK(plan == NULL);
+
+  plan_options(l);
 
   encours_ledger_free(l);
   return finish();
