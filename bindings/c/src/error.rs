@@ -581,6 +581,7 @@ mod tests {
                     from: Currency::EUR,
                     to: Currency::USD,
                     rate: rust_decimal::Decimal::ZERO,
+                    expected: "expected a positive number",
                 }
                 .into(),
                 ENCOURS_INVALID_ARGUMENT,
