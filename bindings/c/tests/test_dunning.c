@@ -37,8 +37,8 @@ static void plan_options(const encours_ledger *l) {
   CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
                                                   day(2024, 3, 2), &plan, NULL));
   CHECK_CONTAINS(plan, "\"step_id\":\"notice\"");
-  /* Money::zero serializes with no decimals ("0", not "0.00"): the core's form. */
-  CHECK_CONTAINS(plan, "\"total_interest\":{\"amount\":\"0\",\"currency\":\"EUR\"}");
+  /* No interest: zero in the currency's minor units, as every amount is written. */
+  CHECK_CONTAINS(plan, "\"total_interest\":{\"amount\":\"0.00\",\"currency\":\"EUR\"}");
   CHECK_CONTAINS(plan, "no interest for item \\\"F-1\\\"");
   CHECK_CONTAINS(plan, "House rate");
   encours_string_free(plan);

@@ -71,7 +71,7 @@ use crate::money::{Currency, Money, MoneyError, Remainder, RoundingMode};
 /// let err = recovery_indemnity(Jurisdiction::Germany, &Money::zero(Currency::EUR)).unwrap_err();
 /// assert!(matches!(err, InterestError::InvalidDebt { .. }));
 /// let any: encours_core::Error = err.into();
-/// assert_eq!(any.to_string(), "invalid debt 0 EUR for the recovery indemnity: expected a positive amount");
+/// assert_eq!(any.to_string(), "invalid debt 0.00 EUR for the recovery indemnity: expected a positive amount");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

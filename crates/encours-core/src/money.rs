@@ -455,10 +455,17 @@ impl Money {
         Money { amount, currency }
     }
 
-    /// Zero in a currency.
-    pub const fn zero(currency: Currency) -> Money {
+    /// Zero in a currency, written in its minor units (`0.00 EUR`, `0 JPY`), as any
+    /// other amount of the currency is.
+    ///
+    /// ```
+    /// use encours_core::money::{Currency, Money};
+    /// assert_eq!(Money::zero(Currency::EUR).to_string(), "0.00 EUR");
+    /// assert_eq!(Money::zero(Currency::JPY).to_string(), "0 JPY");
+    /// ```
+    pub fn zero(currency: Currency) -> Money {
         Money {
-            amount: Decimal::ZERO,
+            amount: Decimal::new(0, currency.minor_units()),
             currency,
         }
     }
