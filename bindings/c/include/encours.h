@@ -1520,6 +1520,26 @@ encours_status encours_letters_set_template(struct encours_letters *letters,
                                             size_t source_len);
 
 /**
+ * The source of the template `key` (NUL-terminated) in `language`
+ * (`ENCOURS_LANGUAGE_*`), for instance a default to start your own from. `*out`
+ * receives it, owned by the caller (release with `encours_string_free`).
+ *
+ * Statuses: `ENCOURS_NOT_FOUND` when the set has no such template (the message lists
+ * the keys it has), `ENCOURS_INVALID_ARGUMENT` for an unknown language,
+ * `ENCOURS_INVALID_UTF8`, `ENCOURS_UNSUPPORTED` when the library was built without
+ * letters. Reads the templates only (see `encours_letters` on threads).
+ *
+ * # Safety
+ * `letters` is a live handle; `key` is NUL-terminated; `out` is writable; `out_len`
+ * NULL or writable.
+ */
+encours_status encours_letters_template_source(const struct encours_letters *letters,
+                                               uint32_t language,
+                                               const char *key,
+                                               char **out,
+                                               size_t *out_len);
+
+/**
  * Render one action of a plan as a letter: `action_json` (`action_len` bytes) is one
  * element of the `actions` array of a plan from `encours_dunning_plan_json`, rendered
  * in `language` (`ENCOURS_LANGUAGE_*`) with the template of the action's `template`

@@ -74,6 +74,26 @@ mod imp {
         }
     }
 
+    pub(crate) fn template_source(
+        letters: &Letters,
+        language: Language,
+        key: &str,
+    ) -> Result<String, Failure> {
+        letters.template_source(language, key).ok_or_else(|| {
+            Failure::new(
+                ENCOURS_NOT_FOUND,
+                format!(
+                    "no template \"{key}\" for language {}: the set has {}",
+                    language.code(),
+                    match letters.template_keys(language) {
+                        keys if keys.is_empty() => "none".to_owned(),
+                        keys => keys.join(", "),
+                    }
+                ),
+            )
+        })
+    }
+
     pub(crate) fn render_action(
         letters: &Letters,
         action: &str,
@@ -145,6 +165,14 @@ mod imp {
         _: &str,
         _: &str,
     ) -> Result<(), Failure> {
+        match language {}
+    }
+
+    pub(crate) fn template_source(
+        _: &Letters,
+        language: Language,
+        _: &str,
+    ) -> Result<String, Failure> {
         match language {}
     }
 
@@ -266,6 +294,40 @@ pub unsafe extern "C" fn encours_letters_set_template(
         // SAFETY: non-NULL live handle, used by no other thread meanwhile, by contract.
         let l = unsafe { &mut (*letters).inner };
         imp::set_template(l, language, key, source)
+    }
+}
+
+/// The source of the template `key` (NUL-terminated) in `language`
+/// (`ENCOURS_LANGUAGE_*`), for instance a default to start your own from. `*out`
+/// receives it, owned by the caller (release with `encours_string_free`).
+///
+/// Statuses: `ENCOURS_NOT_FOUND` when the set has no such template (the message lists
+/// the keys it has), `ENCOURS_INVALID_ARGUMENT` for an unknown language,
+/// `ENCOURS_INVALID_UTF8`, `ENCOURS_UNSUPPORTED` when the library was built without
+/// letters. Reads the templates only (see `encours_letters` on threads).
+///
+/// # Safety
+/// `letters` is a live handle; `key` is NUL-terminated; `out` is writable; `out_len`
+/// NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn encours_letters_template_source(
+    letters: *const encours_letters,
+    language: u32,
+    key: *const c_char,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        check_null!(out);
+        check_null!(letters => "letters");
+        // SAFETY: NUL-terminated key by contract.
+        let key = unsafe { str_arg(key, "key")? };
+        let language = imp::language(language)?;
+        // SAFETY: non-NULL live handle by contract.
+        let l = unsafe { &(*letters).inner };
+        let source = imp::template_source(l, language, key)?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_alloc_str(source, out, out_len) }
     }
 }
 

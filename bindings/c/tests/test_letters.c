@@ -183,9 +183,31 @@ int main(void) {
   CHECK_CONTAINS(encours_last_error(), "action \"2024-02-06/C1/step/r1\": rendering template \"relance_1\"");
   CHECK(json == NULL);
 
+  /* The default sources, to start one's own from; an unknown key lists the keys. */
+  CHECK_OK(encours_letters_template_source(letters, ENCOURS_LANGUAGE_FR, "reminder", &json, NULL));
+  CHECK_CONTAINS(json, "Subject: Relance \xe2\x80\x94 {{ total_claimed | money }}");
+  encours_string_free(json);
+  json = NULL;
+  CHECK_STATUS(encours_letters_template_source(letters, ENCOURS_LANGUAGE_EN, "remind", &json, NULL),
+               ENCOURS_NOT_FOUND);
+  CHECK_CONTAINS(encours_last_error(),
+                 "no template \"remind\" for language en: the set has escalation, formal_notice, handover, relance_1, "
+                 "reminder, sms, task, thank_you, upcoming");
+  CHECK(json == NULL);
+  CHECK_STATUS(encours_letters_template_source(letters, 5, "reminder", &json, NULL), ENCOURS_INVALID_ARGUMENT);
+  CHECK_STATUS(encours_letters_template_source(NULL, ENCOURS_LANGUAGE_EN, "reminder", &json, NULL),
+               ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_letters_template_source(letters, ENCOURS_LANGUAGE_EN, NULL, &json, NULL),
+               ENCOURS_NULL_ARGUMENT);
+  CHECK_STATUS(encours_letters_template_source(letters, ENCOURS_LANGUAGE_EN, "reminder", NULL, NULL),
+               ENCOURS_NULL_ARGUMENT);
+
   /* No template at all: the step's key and the channel's default are both named. */
   encours_letters *none = NULL;
   CHECK_OK(encours_letters_new_empty(&none));
+  CHECK_STATUS(encours_letters_template_source(none, ENCOURS_LANGUAGE_FR, "reminder", &json, NULL),
+               ENCOURS_NOT_FOUND);
+  CHECK_CONTAINS(encours_last_error(), "no template \"reminder\" for language fr: the set has none");
   CHECK_STATUS(encours_letters_render_json(none, action, strlen(action), ENCOURS_LANGUAGE_FR, "ACME", "", &json, NULL),
                ENCOURS_TEMPLATE_MISSING);
   CHECK_CONTAINS(encours_last_error(), "no template \"relance_1\" nor \"reminder\" for language fr");

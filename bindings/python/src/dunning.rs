@@ -1026,11 +1026,21 @@ impl PyLetters {
     }
     /// Add or replace the template `key` for `language` ("en" or "fr"). A first line
     /// `Subject: ...` gives the subject. Raises `LetterError` when it does not
-    /// compile.
+    /// compile; an unknown filter or variable shows only when rendering, so render a
+    /// sample action after replacing a template.
     fn set_template(&mut self, language: &str, key: &str, source: &str) -> PyResult<()> {
         self.0
             .set_template(language_arg(language)?, key, source)
             .py()
+    }
+    /// The source of the template `key` in `language`, to start your own from a
+    /// default; None when there is none.
+    fn template_source(&self, language: &str, key: &str) -> PyResult<Option<String>> {
+        Ok(self.0.template_source(language_arg(language)?, key))
+    }
+    /// The template keys for `language`, sorted.
+    fn template_keys(&self, language: &str) -> PyResult<Vec<String>> {
+        Ok(self.0.template_keys(language_arg(language)?))
     }
     /// Render one action: the step's template in `language`, else the channel's
     /// default. Raises `LetterError` when neither exists or rendering fails.

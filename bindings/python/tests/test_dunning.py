@@ -322,6 +322,12 @@ def test_caller_calendars_are_used_by_name() -> None:
     with pytest.raises(encours.DunningError, match='calendar of customer "C1"') as e:
         ledger.dunning_plan(c, d("2024-05-02"))
     assert e.value.code == "calendar"
+    # Names match ignoring case, as the built-in codes do; two of one name are refused.
+    lower = one_invoice(Customer("C1", "Dupont SA", "EUR", calendar="acme"), due_date=d("2024-04-26"))
+    assert len(lower.dunning_plan(c, d("2024-05-01"), calendars=[acme])) == 0
+    with pytest.raises(encours.DunningError, match='calendar "Acme": two calendars of this name') as e2:
+        ledger.dunning_plan(c, d("2024-05-02"), calendars=[Calendar.weekends_only("Acme"), acme])
+    assert e2.value.code == "invalid_config"
 
 
 # ---------------------------------------------------------------- fees and interest

@@ -93,3 +93,15 @@ def test_missing_and_failing_templates(plan: encours.DunningPlan) -> None:
         letters.render(plan.actions[0])
     assert e2.value.code == "render"
     assert isinstance(e2.value, encours.EncoursError)
+
+
+def test_default_sources_to_start_from() -> None:
+    letters = Letters()
+    assert letters.template_keys("fr") == [
+        "escalation", "formal_notice", "handover", "reminder", "sms", "task", "thank_you", "upcoming"]
+    source = letters.template_source("fr", "reminder")
+    assert source is not None and source.startswith("Subject: Relance — {{ total_claimed | money }}")
+    assert letters.template_source("fr", "nope") is None
+    letters.set_template("fr", "relance_douce", source.replace("Relance", "Petit rappel"))
+    assert "relance_douce" in letters.template_keys("fr")
+    assert Letters.empty().template_keys("en") == []

@@ -852,7 +852,8 @@ pub struct PlanContext<'a> {
     pub promises: &'a [PromiseToPay],
     /// Reference-rate tables for interest (the built-in ones when absent).
     pub rate_tables: Option<&'a RateTables>,
-    /// Caller-defined calendars, found by name before the built-in codes.
+    /// Caller-defined calendars, found by name (ignoring case) before the built-in
+    /// codes; two of the same name are refused.
     pub calendars: &'a [Calendar],
 }
 
@@ -1162,6 +1163,21 @@ pub fn plan(
             &builtin_tables
         }
     };
+    // Caller calendars are found by name, ignoring case as the built-in codes do: two
+    // of the same name would make the choice silent.
+    for (i, c) in ctx.calendars.iter().enumerate() {
+        if ctx
+            .calendars
+            .iter()
+            .skip(i + 1)
+            .any(|other| other.name().eq_ignore_ascii_case(c.name()))
+        {
+            return Err(DunningError::InvalidConfig {
+                location: format!("calendar \"{}\"", c.name()),
+                message: "two calendars of this name were given; give each calendar once".into(),
+            });
+        }
+    }
     let mut builtins: HashMap<String, Calendar> = HashMap::new();
     for (cix, customer) in ledger.customers().iter().enumerate() {
         let code = customer
@@ -1170,7 +1186,11 @@ pub fn plan(
             .or(ctx.config.default_calendar.as_deref());
         let calendar = match code {
             None => None,
-            Some(code) => match ctx.calendars.iter().find(|c| c.name() == code) {
+            Some(code) => match ctx
+                .calendars
+                .iter()
+                .find(|c| c.name().eq_ignore_ascii_case(code))
+            {
                 Some(c) => Some(c),
                 None => {
                     if !builtins.contains_key(code) {

@@ -283,7 +283,9 @@ impl Letters {
     /// Add or replace a template.
     ///
     /// # Errors
-    /// [`LetterError::InvalidTemplate`] when it does not compile.
+    /// [`LetterError::InvalidTemplate`] when it does not compile. A filter or variable
+    /// the template engine does not know is only found when rendering
+    /// ([`LetterError::Render`]): render a sample action after replacing a template.
     ///
     /// # Example
     /// ```
@@ -306,6 +308,43 @@ impl Letters {
                 language: language.code(),
                 message: e.to_string(),
             })
+    }
+
+    /// The source of the template `key` in `language`, to start your own from a
+    /// default; `None` when there is none.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::letters::{Language, Letters};
+    /// let l = Letters::with_defaults();
+    /// assert!(l.template_source(Language::Fr, "reminder").unwrap().starts_with("Subject: Relance"));
+    /// assert!(l.template_source(Language::Fr, "nope").is_none());
+    /// ```
+    pub fn template_source(&self, language: Language, key: &str) -> Option<String> {
+        self.env
+            .get_template(&format!("{}/{key}", language.code()))
+            .ok()
+            .map(|t| t.source().to_owned())
+    }
+
+    /// The template keys there are for `language`, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::letters::{Language, Letters};
+    /// assert_eq!(Letters::with_defaults().template_keys(Language::En),
+    ///     ["escalation", "formal_notice", "handover", "reminder", "sms", "task", "thank_you", "upcoming"]);
+    /// assert!(Letters::empty().template_keys(Language::En).is_empty());
+    /// ```
+    pub fn template_keys(&self, language: Language) -> Vec<String> {
+        let prefix = format!("{}/", language.code());
+        let mut keys: Vec<String> = self
+            .env
+            .templates()
+            .filter_map(|(name, _)| name.strip_prefix(&prefix).map(str::to_owned))
+            .collect();
+        keys.sort();
+        keys
     }
 
     /// Render an action.
