@@ -958,8 +958,10 @@ encours_status encours_date_format(int32_t days, char *buf, size_t buf_len, size
  * [...], "left_out": [...], "assignments": [...]}`, each action and each item left
  * out with its reasons), owned by the caller (release with `encours_string_free`).
  *
- * Statuses: `ENCOURS_INVALID_JSON` for malformed JSON or a configuration that breaks
- * a rule (the message says which), `ENCOURS_NOT_FOUND` for a customer forced onto an
+ * Statuses: `ENCOURS_INVALID_JSON` for malformed JSON or JSON of the wrong shape,
+ * `ENCOURS_DUNNING_INVALID` for a configuration that breaks a rule (steps out of
+ * order, an unknown channel, a negative amount: the message names the scenario and
+ * the step), `ENCOURS_NOT_FOUND` for a customer forced onto an
  * unknown scenario, `ENCOURS_UNKNOWN_CALENDAR`, `ENCOURS_RATE_UNAVAILABLE`,
  * `ENCOURS_INVALID_DATE`. Reads the ledger only (see `encours_ledger` on threads).
  *

@@ -4,7 +4,9 @@
 use std::ffi::c_char;
 
 use encours_core::calendar::Calendar;
-use encours_core::dunning::{DunningConfig, DunningPlan, History, PlanContext, plan};
+use encours_core::dunning::{
+    DunningConfig, DunningConfigData, DunningPlan, History, PlanContext, plan,
+};
 use encours_core::interest::RateTables;
 use encours_core::promises::PromiseToPay;
 
@@ -59,6 +61,14 @@ fn plan_json(
     to_json(&today)
 }
 
+/// A dunning configuration: JSON of the wrong shape is `ENCOURS_INVALID_JSON`; a
+/// configuration that breaks a rule (steps out of order, unknown channel, negative
+/// amount) is `ENCOURS_DUNNING_INVALID`, naming the scenario and the step.
+fn config_arg(text: &str) -> Result<DunningConfig, Failure> {
+    let data: DunningConfigData = json_arg(text, "a dunning configuration")?;
+    Ok(DunningConfig::try_from(data)?)
+}
+
 /// An optional JSON argument: NULL gives the default value.
 ///
 /// # Safety
@@ -90,8 +100,10 @@ unsafe fn opt_json<T: serde::de::DeserializeOwned + Default>(
 /// [...], "left_out": [...], "assignments": [...]}`, each action and each item left
 /// out with its reasons), owned by the caller (release with `encours_string_free`).
 ///
-/// Statuses: `ENCOURS_INVALID_JSON` for malformed JSON or a configuration that breaks
-/// a rule (the message says which), `ENCOURS_NOT_FOUND` for a customer forced onto an
+/// Statuses: `ENCOURS_INVALID_JSON` for malformed JSON or JSON of the wrong shape,
+/// `ENCOURS_DUNNING_INVALID` for a configuration that breaks a rule (steps out of
+/// order, an unknown channel, a negative amount: the message names the scenario and
+/// the step), `ENCOURS_NOT_FOUND` for a customer forced onto an
 /// unknown scenario, `ENCOURS_UNKNOWN_CALENDAR`, `ENCOURS_RATE_UNAVAILABLE`,
 /// `ENCOURS_INVALID_DATE`. Reads the ledger only (see `encours_ledger` on threads).
 ///
@@ -117,8 +129,7 @@ pub unsafe extern "C" fn encours_dunning_plan_json(
         check_null!(ledger => "ledger");
         // SAFETY: live handle and readable buffers by contract.
         let (l, config, history, promises) = unsafe {
-            let config: DunningConfig =
-                json_arg(text_arg(config_json, config_len, "config_json")?, "a dunning configuration")?;
+            let config = config_arg(text_arg(config_json, config_len, "config_json")?)?;
             let history: History = opt_json(history_json, history_len, "history_json", "a dunning history")?;
             let promises: Vec<PromiseToPay> =
                 opt_json(promises_json, promises_len, "promises_json", "promises to pay")?;
@@ -171,8 +182,7 @@ pub unsafe extern "C" fn encours_dunning_plan_with_options_json(
         check_null!(ledger => "ledger");
         // SAFETY: live handles and readable buffers by contract.
         let (l, config, history, opts) = unsafe {
-            let config: DunningConfig =
-                json_arg(text_arg(config_json, config_len, "config_json")?, "a dunning configuration")?;
+            let config = config_arg(text_arg(config_json, config_len, "config_json")?)?;
             let history: History = opt_json(history_json, history_len, "history_json", "a dunning history")?;
             (&(*ledger).inner, config, history, options.as_ref())
         };

@@ -224,15 +224,20 @@ int main(void) {
       "{\"scenarios\":[{\"id\":\"s\",\"steps\":["
       "{\"id\":\"late\",\"offset_days\":30,\"channel\":\"letter\",\"template\":\"t\"},"
       "{\"id\":\"early\",\"offset_days\":10,\"channel\":\"email\",\"template\":\"t\"}]}],\"default_scenario\":\"s\"}";
+  /* Well-formed JSON that breaks a rule is a dunning error naming the scenario and step. */
   CHECK_STATUS(encours_dunning_plan_json(l, out_of_order, strlen(out_of_order), NULL, 0, NULL, 0, 0, &plan, NULL),
-               ENCOURS_INVALID_JSON);
-  CHECK_CONTAINS(encours_last_error(), "steps out of order");
+               ENCOURS_DUNNING_INVALID);
+  CHECK_CONTAINS(encours_last_error(), "invalid dunning configuration at scenario \"s\" step \"early\": steps out of order");
   const char *bad_channel =
       "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"r\",\"offset_days\":1,\"channel\":\"pigeon\","
       "\"template\":\"t\"}]}],\"default_scenario\":\"s\"}";
   CHECK_STATUS(encours_dunning_plan_json(l, bad_channel, strlen(bad_channel), NULL, 0, NULL, 0, 0, &plan, NULL),
+               ENCOURS_DUNNING_INVALID);
+  CHECK_CONTAINS(encours_last_error(), "scenario \"s\" step \"r\": unknown channel \"pigeon\"");
+  /* JSON of the wrong shape stays malformed input. */
+  CHECK_STATUS(encours_dunning_plan_json(l, "{\"scenarios\":[]}", strlen("{\"scenarios\":[]}"), NULL, 0, NULL, 0, 0, &plan, NULL),
                ENCOURS_INVALID_JSON);
-  CHECK_CONTAINS(encours_last_error(), "unknown channel \"pigeon\"");
+  CHECK_CONTAINS(encours_last_error(), "default_scenario");
   CHECK_STATUS(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), "{", 1, NULL, 0, 0, &plan, NULL),
                ENCOURS_INVALID_JSON);
   CHECK_STATUS(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), NULL, 0, "\xff", 1, 0, &plan, NULL),

@@ -7,7 +7,7 @@
 use encours_core::calendar::Calendar;
 use encours_core::dunning::{
     self, Action, ActionItem, ActionKind, AssignedBy, Assignment, Channel, DunningConfig,
-    DunningPlan, Effect, History, LeftOut, LeftOutReason, NextStep, PlanContext,
+    DunningConfigData, DunningPlan, Effect, History, LeftOut, LeftOutReason, NextStep, PlanContext,
 };
 use encours_core::ledger::{ItemKind, Ledger};
 use encours_core::letters::{Language, Letter, LetterSettings, Letters};
@@ -125,20 +125,17 @@ fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     )))
 }
 
-/// The configuration is validated as it is deserialized (it is `try_from` its data
-/// form), so a broken rule arrives as serde's message: raise it as the DunningError
-/// it is, and keep InputError for JSON that does not have the right shape.
-fn config_err(e: serde_json::Error) -> PyErr {
-    let message = e.to_string();
-    if message.starts_with("invalid dunning configuration at ") {
-        new_err(Kind::Dunning, "invalid_config", message)
-    } else {
+/// A configuration from its data form: JSON of the wrong shape is an InputError, a
+/// broken rule the DunningError it is (naming the scenario and the step).
+fn config_from(data: Result<DunningConfigData, serde_json::Error>) -> PyResult<DunningConfig> {
+    let data = data.map_err(|e| {
         new_err(
             Kind::Input,
             "json",
-            format!("invalid dunning configuration: {message}"),
+            format!("invalid dunning configuration: {e}"),
         )
-    }
+    })?;
+    DunningConfig::try_from(data).py()
 }
 
 /// The dunning configuration: scenarios of steps, assignment rules (first match wins,
@@ -156,9 +153,7 @@ impl PyDunningConfig {
     /// writes it.
     #[staticmethod]
     fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        serde_json::from_str::<DunningConfig>(&json_text(data)?)
-            .map(PyDunningConfig)
-            .map_err(config_err)
+        config_from(serde_json::from_str(&json_text(data)?)).map(PyDunningConfig)
     }
     /// A configuration from Python data: the JSON form as dicts and lists (for example
     /// what `tomllib.load` or `json.load` return). Amounts and rates as `Decimal` or
@@ -172,9 +167,7 @@ impl PyDunningConfig {
             )));
         }
         let value = py_to_json(data, "")?;
-        serde_json::from_value::<DunningConfig>(value)
-            .map(PyDunningConfig)
-            .map_err(config_err)
+        config_from(serde_json::from_value(value)).map(PyDunningConfig)
     }
     /// The JSON form, compact or indented by `indent` spaces.
     #[pyo3(signature = (indent = None))]

@@ -6,7 +6,9 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use encours_core::calendar::{Calendar, CalendarSpec};
-use encours_core::dunning::{ActionKind, DunningConfig, DunningPlan, History, LeftOutReason};
+use encours_core::dunning::{
+    ActionKind, DunningConfig, DunningConfigData, DunningPlan, History, LeftOutReason,
+};
 use encours_core::interest::RateTables;
 use encours_core::letters::{Language, LetterSettings, Letters};
 
@@ -56,14 +58,15 @@ pub fn load_config(path: Option<&Path>) -> Result<DunningConfig, CliError> {
         path: path.to_owned(),
         message,
     };
-    if path
+    let data: DunningConfigData = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
     {
-        toml::from_str(&text).map_err(|e| invalid(e.to_string()))
+        toml::from_str(&text).map_err(|e| invalid(e.to_string()))?
     } else {
-        serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
-    }
+        serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?
+    };
+    DunningConfig::try_from(data).map_err(|e| invalid(e.to_string()))
 }
 
 /// Load the history of actions already taken (JSON), or start with none.

@@ -160,7 +160,7 @@ pub enum Effect {
 /// Serialized with `channel` as a name (`"email"`, `"formal_notice"`…); an unknown
 /// channel is refused with a message naming the step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "StepRepr", into = "StepRepr")]
+#[serde(try_from = "StepData", into = "StepData")]
 pub struct Step {
     /// Step id, unique in its scenario (`reminder_1`, `formal_notice`…).
     pub id: String,
@@ -186,31 +186,44 @@ pub struct Step {
     pub effects: Vec<Effect>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct StepRepr {
-    id: String,
-    offset_days: i32,
+/// A [`Step`] as a configuration file holds it, before validation (the channel is a
+/// name; [`Step::try_from`] checks it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepData {
+    /// Step id.
+    pub id: String,
+    /// Trigger, in days relative to the due date.
+    pub offset_days: i32,
+    /// Days to wait after the item's previous step.
     #[serde(default)]
-    min_days_since_previous: u32,
-    channel: String,
-    template: String,
+    pub min_days_since_previous: u32,
+    /// Channel name (`email`, `formal_notice`…).
+    pub channel: String,
+    /// Template key.
+    pub template: String,
+    /// Customer minimum, per currency.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    min_customer_amount: Vec<Money>,
+    pub min_customer_amount: Vec<Money>,
+    /// Item minimum, per currency.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    min_item_amount: Vec<Money>,
+    pub min_item_amount: Vec<Money>,
+    /// Fixed fee, per currency.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    fee: Vec<Money>,
+    pub fee: Vec<Money>,
+    /// Claim the statutory flat recovery indemnity.
     #[serde(default)]
-    recovery_indemnity: bool,
+    pub recovery_indemnity: bool,
+    /// Claim late-payment interest.
     #[serde(default)]
-    charge_interest: bool,
+    pub charge_interest: bool,
+    /// Side effects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    effects: Vec<Effect>,
+    pub effects: Vec<Effect>,
 }
 
-impl TryFrom<StepRepr> for Step {
+impl TryFrom<StepData> for Step {
     type Error = DunningError;
-    fn try_from(r: StepRepr) -> Result<Step, DunningError> {
+    fn try_from(r: StepData) -> Result<Step, DunningError> {
         let channel =
             Channel::from_name(&r.channel).ok_or_else(|| DunningError::InvalidConfig {
                 location: format!("step \"{}\"", r.id),
@@ -236,9 +249,9 @@ impl TryFrom<StepRepr> for Step {
     }
 }
 
-impl From<Step> for StepRepr {
-    fn from(s: Step) -> StepRepr {
-        StepRepr {
+impl From<Step> for StepData {
+    fn from(s: Step) -> StepData {
+        StepData {
             id: s.id,
             offset_days: s.offset_days,
             min_days_since_previous: s.min_days_since_previous,
@@ -288,24 +301,89 @@ impl Step {
 
 /// A dunning scenario: ordered steps and what happens after the last one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ScenarioData", into = "ScenarioData")]
 pub struct Scenario {
+    /// Scenario id.
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Steps, in increasing `offset_days`.
+    pub steps: Vec<Step>,
+    /// Days after the last step before an escalation action; none: no escalation.
+    pub escalate_after_days: Option<u32>,
+    /// Channel of the escalation action.
+    pub escalation_channel: Channel,
+}
+
+/// A [`Scenario`] as a configuration file holds it, before validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioData {
     /// Scenario id.
     pub id: String,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Steps, in increasing `offset_days`.
-    pub steps: Vec<Step>,
-    /// Days after the last step before an escalation action; none: no escalation.
+    /// Steps.
+    pub steps: Vec<StepData>,
+    /// Days after the last step before an escalation action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate_after_days: Option<u32>,
-    /// Channel of the escalation action.
+    /// Channel name of the escalation action (`internal_escalation` when absent).
     #[serde(default = "default_escalation_channel")]
-    pub escalation_channel: Channel,
+    pub escalation_channel: String,
 }
 
-fn default_escalation_channel() -> Channel {
-    Channel::InternalEscalation
+fn default_escalation_channel() -> String {
+    Channel::InternalEscalation.name().to_owned()
+}
+
+impl TryFrom<ScenarioData> for Scenario {
+    type Error = DunningError;
+    fn try_from(d: ScenarioData) -> Result<Scenario, DunningError> {
+        let steps = d
+            .steps
+            .into_iter()
+            .map(|s| {
+                let id = s.id.clone();
+                Step::try_from(s).map_err(|e| match e {
+                    DunningError::InvalidConfig { message, .. } => DunningError::InvalidConfig {
+                        location: format!("scenario \"{}\" step \"{id}\"", d.id),
+                        message,
+                    },
+                    other => other,
+                })
+            })
+            .collect::<Result<Vec<Step>, DunningError>>()?;
+        let escalation_channel = Channel::from_name(&d.escalation_channel).ok_or_else(|| {
+            DunningError::InvalidConfig {
+                location: format!("scenario \"{}\"", d.id),
+                message: format!(
+                    "unknown escalation_channel \"{}\"; expected one of {}",
+                    d.escalation_channel,
+                    Channel::ALL.map(Channel::name).join(", ")
+                ),
+            }
+        })?;
+        Ok(Scenario {
+            id: d.id,
+            name: d.name,
+            steps,
+            escalate_after_days: d.escalate_after_days,
+            escalation_channel,
+        })
+    }
+}
+
+impl From<Scenario> for ScenarioData {
+    fn from(s: Scenario) -> ScenarioData {
+        ScenarioData {
+            id: s.id,
+            name: s.name,
+            steps: s.steps.into_iter().map(StepData::from).collect(),
+            escalate_after_days: s.escalate_after_days,
+            escalation_channel: s.escalation_channel.name().to_owned(),
+        }
+    }
 }
 
 impl Scenario {
@@ -442,7 +520,7 @@ pub enum CatchUp {
 /// The dunning configuration: scenarios, assignment rules and policies. Serde data an
 /// administrator edits; [`DunningConfig::validate`] runs on construction and load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "ConfigRepr", into = "ConfigRepr")]
+#[serde(try_from = "DunningConfigData", into = "DunningConfigData")]
 pub struct DunningConfig {
     /// Scenarios.
     pub scenarios: Vec<Scenario>,
@@ -474,30 +552,46 @@ pub struct DunningConfig {
     pub default_calendar: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct ConfigRepr {
-    scenarios: Vec<Scenario>,
+/// A [`DunningConfig`] as an administrator writes it, before validation: read it
+/// with serde, then [`DunningConfig::try_from`] gives each broken rule as a
+/// [`DunningError`] naming the scenario and step (deserializing a `DunningConfig`
+/// directly validates too, but reports through the deserializer's error type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DunningConfigData {
+    /// Scenarios.
+    pub scenarios: Vec<ScenarioData>,
+    /// Assignment rules, first match wins.
     #[serde(default)]
-    rules: Vec<AssignmentRule>,
-    default_scenario: String,
+    pub rules: Vec<AssignmentRule>,
+    /// Scenario for customers no rule matches.
+    pub default_scenario: String,
+    /// Days of grace after a promise's date (3 when absent).
     #[serde(default = "default_grace")]
-    promise_grace_days: u32,
+    pub promise_grace_days: u32,
+    /// Grouping of items into actions.
     #[serde(default)]
-    grouping: Grouping,
+    pub grouping: Grouping,
+    /// Catch-up policy.
     #[serde(default)]
-    catch_up: CatchUp,
+    pub catch_up: CatchUp,
+    /// Least number of days between two actions to the same customer.
     #[serde(default)]
-    min_days_between_actions: u32,
+    pub min_days_between_actions: u32,
+    /// Send thank-yous (true when absent).
     #[serde(default = "default_true")]
-    thank_you: bool,
+    pub thank_you: bool,
+    /// Only thank for items settled within this many days (30 when absent).
     #[serde(default = "default_thank_you_days")]
-    thank_you_within_days: u32,
+    pub thank_you_within_days: u32,
+    /// Interest rule for steps that charge interest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    interest_rule: Option<InterestRule>,
+    pub interest_rule: Option<InterestRule>,
+    /// Jurisdiction for customers whose country does not determine one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    default_jurisdiction: Option<Jurisdiction>,
+    pub default_jurisdiction: Option<Jurisdiction>,
+    /// Calendar for customers without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    default_calendar: Option<String>,
+    pub default_calendar: Option<String>,
 }
 
 fn default_grace() -> u32 {
@@ -510,11 +604,15 @@ fn default_thank_you_days() -> u32 {
     30
 }
 
-impl TryFrom<ConfigRepr> for DunningConfig {
+impl TryFrom<DunningConfigData> for DunningConfig {
     type Error = DunningError;
-    fn try_from(r: ConfigRepr) -> Result<DunningConfig, DunningError> {
+    fn try_from(r: DunningConfigData) -> Result<DunningConfig, DunningError> {
         let c = DunningConfig {
-            scenarios: r.scenarios,
+            scenarios: r
+                .scenarios
+                .into_iter()
+                .map(Scenario::try_from)
+                .collect::<Result<Vec<Scenario>, DunningError>>()?,
             rules: r.rules,
             default_scenario: r.default_scenario,
             promise_grace_days: r.promise_grace_days,
@@ -532,10 +630,10 @@ impl TryFrom<ConfigRepr> for DunningConfig {
     }
 }
 
-impl From<DunningConfig> for ConfigRepr {
-    fn from(c: DunningConfig) -> ConfigRepr {
-        ConfigRepr {
-            scenarios: c.scenarios,
+impl From<DunningConfig> for DunningConfigData {
+    fn from(c: DunningConfig) -> DunningConfigData {
+        DunningConfigData {
+            scenarios: c.scenarios.into_iter().map(ScenarioData::from).collect(),
             rules: c.rules,
             default_scenario: c.default_scenario,
             promise_grace_days: c.promise_grace_days,

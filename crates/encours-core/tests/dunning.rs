@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 use encours_core::dunning::{
-    ActionKind, AssignedBy, AssignmentRule, CatchUp, Channel, DunningConfig, DunningPlan, Effect,
-    Grouping, History, LeftOutReason, PlanContext, Scenario, Step, plan,
+    ActionKind, AssignedBy, AssignmentRule, CatchUp, Channel, DunningConfig, DunningConfigData,
+    DunningError, DunningPlan, Effect, Grouping, History, LeftOutReason, PlanContext, Scenario,
+    Step, plan,
 };
 use encours_core::ledger::{Block, Customer, Dispute, Item, Ledger, Payment};
 use encours_core::money::{Currency, Money};
@@ -524,9 +525,31 @@ fn configuration_is_data_and_is_validated() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("invalid dunning configuration at step \"r1\": unknown channel \"fax\"; expected one of email, letter"),
+        err.starts_with("invalid dunning configuration at scenario \"s\" step \"r1\": unknown channel \"fax\"; expected one of email, letter"),
         "{err}"
     );
+    // Through the data form, the same rule comes back as the DunningError it is (what
+    // the C and Python layers report as a dunning error, not as malformed JSON).
+    let data: DunningConfigData = serde_json::from_str(bad_channel).unwrap();
+    assert_eq!(data.scenarios[0].steps[0].channel, "fax");
+    match DunningConfig::try_from(data) {
+        Err(DunningError::InvalidConfig { location, message }) => {
+            assert_eq!(location, "scenario \"s\" step \"r1\"");
+            assert!(message.starts_with("unknown channel \"fax\""), "{message}");
+        }
+        other => panic!("expected InvalidConfig, got {other:?}"),
+    }
+    let bad_escalation = r#"{"scenarios":[{"id":"s","steps":[{"id":"r1","offset_days":5,"channel":"email","template":"t"}],
+        "escalate_after_days":10,"escalation_channel":"bailiff"}],"default_scenario":"s"}"#;
+    let data: DunningConfigData = serde_json::from_str(bad_escalation).unwrap();
+    assert_eq!(
+        DunningConfig::try_from(data).unwrap_err().to_string(),
+        "invalid dunning configuration at scenario \"s\": unknown escalation_channel \"bailiff\"; expected one of \
+         email, letter, sms, phone_call, collector_task, formal_notice, litigation, collection_agency, internal_escalation"
+    );
+    // The data form round-trips a valid configuration unchanged.
+    let data = DunningConfigData::from(config());
+    assert_eq!(DunningConfig::try_from(data).unwrap(), config());
     let negative = r#"{"scenarios":[{"id":"s","steps":[{"id":"r1","offset_days":5,"channel":"email","template":"t",
         "fee":[{"amount":"-1","currency":"EUR"}]}]}],"default_scenario":"s"}"#;
     let err = serde_json::from_str::<DunningConfig>(negative)
