@@ -246,7 +246,9 @@ fn interest_status(e: &InterestError) -> encours_status {
 
 fn dunning_status(e: &DunningError) -> encours_status {
     match e {
-        DunningError::InvalidConfig { .. } => ENCOURS_DUNNING_INVALID,
+        DunningError::InvalidConfig { .. } | DunningError::InvalidPromise { .. } => {
+            ENCOURS_DUNNING_INVALID
+        }
         DunningError::UnknownScenario { .. } => ENCOURS_NOT_FOUND,
         DunningError::DateOutOfRange { .. } => ENCOURS_INVALID_DATE,
         DunningError::Calendar { source, .. } => calendar_status(source),
@@ -893,6 +895,14 @@ mod tests {
             (
                 DunningError::InvalidConfig {
                     location: "l".into(),
+                    message: "m".into(),
+                }
+                .into(),
+                ENCOURS_DUNNING_INVALID,
+            ),
+            (
+                DunningError::InvalidPromise {
+                    id: "p".into(),
                     message: "m".into(),
                 }
                 .into(),

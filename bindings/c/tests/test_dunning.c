@@ -234,6 +234,14 @@ int main(void) {
   CHECK_STATUS(encours_dunning_plan_json(l, bad_channel, strlen(bad_channel), NULL, 0, NULL, 0, 0, &plan, NULL),
                ENCOURS_DUNNING_INVALID);
   CHECK_CONTAINS(encours_last_error(), "scenario \"s\" step \"r\": unknown channel \"pigeon\"");
+  /* Promises are checked by the plan, however they were built. */
+  const char *negative_promise =
+      "[{\"id\":\"PR-1\",\"customer_id\":\"C1\",\"amount\":{\"amount\":\"-1.00\",\"currency\":\"EUR\"},"
+      "\"promised_date\":\"2024-03-20\",\"made_on\":\"2024-03-04\"}]";
+  CHECK_STATUS(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), NULL, 0, negative_promise,
+                                         strlen(negative_promise), 0, &plan, NULL),
+               ENCOURS_DUNNING_INVALID);
+  CHECK_CONTAINS(encours_last_error(), "invalid promise to pay \"PR-1\": amount -1.00 EUR is negative");
   /* JSON of the wrong shape stays malformed input. */
   CHECK_STATUS(encours_dunning_plan_json(l, "{\"scenarios\":[]}", strlen("{\"scenarios\":[]}"), NULL, 0, NULL, 0, 0, &plan, NULL),
                ENCOURS_INVALID_JSON);

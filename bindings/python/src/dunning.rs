@@ -297,35 +297,11 @@ impl PyPromiseToPay {
         item_ids: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let amount = money_arg(amount, "amount")?;
-        if amount.is_negative() {
-            return Err(new_err(
-                Kind::Input,
-                "negative_amount",
-                format!(
-                    "promise \"{id}\": amount {} is negative",
-                    money_repr(&amount)
-                ),
-            ));
-        }
         let promised_date = date_from_py(promised_date, "promised_date")?;
         let made_on = date_from_py(made_on, "made_on")?;
-        if promised_date < made_on {
-            return Err(new_err(
-                Kind::Input,
-                "invalid_date",
-                format!(
-                    "promise \"{id}\": promised_date {promised_date} is before made_on {made_on}"
-                ),
-            ));
-        }
-        Ok(PyPromiseToPay(PromiseToPay {
-            id,
-            customer_id,
-            item_ids: strings(item_ids, "item_ids")?,
-            amount,
-            promised_date,
-            made_on,
-        }))
+        let mut p = PromiseToPay::new(id, customer_id, amount, promised_date, made_on).py()?;
+        p.item_ids = strings(item_ids, "item_ids")?;
+        Ok(PyPromiseToPay(p))
     }
     /// Promise id.
     #[getter]

@@ -448,10 +448,16 @@ def test_promise_validation_and_running_window() -> None:
     assert PromiseToPay.from_json(p.to_json()) == p
     assert pickle.loads(pickle.dumps(p)) == p
     assert PromiseToPay("PR-2", "C1", eur("1"), d("2024-03-15"), d("2024-03-01")).covers("anything")
-    with pytest.raises(encours.InputError, match='promise "PR-3": amount .*-1.* is negative'):
+    with pytest.raises(encours.DunningError) as e:
         PromiseToPay("PR-3", "C1", eur("-1"), d("2024-03-15"), d("2024-03-01"))
-    with pytest.raises(encours.InputError, match='promised_date 2024-02-01 is before made_on 2024-03-01'):
+    assert str(e.value) == 'invalid promise to pay "PR-3": amount -1 EUR is negative; expected zero or more'
+    assert e.value.code == "invalid_promise"
+    with pytest.raises(encours.DunningError, match='"PR-4": promised_date 2024-02-01 is before made_on 2024-03-01'):
         PromiseToPay("PR-4", "C1", eur("1"), d("2024-02-01"), d("2024-03-01"))
+    # The plan checks that a promise is in its customer's currency.
+    usd = PromiseToPay("PR-6", "C1", Money("10", "USD"), d("2024-03-15"), d("2024-03-01"))
+    with pytest.raises(encours.DunningError, match='"PR-6": amount 10 USD is not in the currency of customer "C1" \\(EUR\\)'):
+        one_invoice().dunning_plan(config([REMINDER]), d("2024-03-02"), promises=[usd])
     with pytest.raises(TypeError, match="amount must be encours.Money"):
         PromiseToPay("PR-5", "C1", Decimal("1"), d("2024-03-15"), d("2024-03-01"))  # type: ignore[arg-type]
 

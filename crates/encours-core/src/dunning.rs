@@ -80,6 +80,15 @@ pub enum DunningError {
         /// The calendar error.
         source: CalendarError,
     },
+    /// A promise to pay is inconsistent (negative amount, promised before it was
+    /// made, not in its customer's currency).
+    #[error("invalid promise to pay \"{id}\": {message}")]
+    InvalidPromise {
+        /// The promise id.
+        id: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// Amount arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
@@ -1242,6 +1251,20 @@ pub fn plan(
     }
     let mut promises: HashMap<&str, Vec<&PromiseToPay>> = HashMap::new();
     for p in ctx.promises {
+        p.validate()?;
+        // A promise for a customer the ledger does not hold is stale data that holds
+        // nothing back; one in another currency than its customer's is a mistake.
+        if let Some(c) = ledger.customer(&p.customer_id)
+            && p.amount.currency() != c.currency
+        {
+            return Err(DunningError::InvalidPromise {
+                id: p.id.clone(),
+                message: format!(
+                    "amount {} is not in the currency of customer \"{}\" ({})",
+                    p.amount, c.id, c.currency
+                ),
+            });
+        }
         promises.entry(p.customer_id.as_str()).or_default().push(p);
     }
 

@@ -19,6 +19,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::dunning::DunningError;
 use crate::money::Money;
 
 /// A promise to pay made by a customer.
@@ -40,6 +41,68 @@ pub struct PromiseToPay {
 }
 
 impl PromiseToPay {
+    /// A promise covering every open item of the customer (set `item_ids` to name
+    /// some), checked as [`PromiseToPay::validate`] does.
+    ///
+    /// # Errors
+    /// [`DunningError::InvalidPromise`] for a negative amount or a promised date
+    /// before the day the promise was made.
+    ///
+    /// # Example
+    /// ```
+    /// use encours_core::promises::PromiseToPay;
+    /// use encours_core::money::{Currency, Money};
+    /// use chrono::NaiveDate;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// let eur = Money::from_minor(50_000, Currency::EUR);
+    /// assert!(PromiseToPay::new("PR-1", "C1", eur, d(3, 15), d(3, 1)).is_ok());
+    /// assert_eq!(PromiseToPay::new("PR-2", "C1", eur, d(2, 15), d(3, 1)).unwrap_err().to_string(),
+    ///     "invalid promise to pay \"PR-2\": promised_date 2024-02-15 is before made_on 2024-03-01");
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        customer_id: impl Into<String>,
+        amount: Money,
+        promised_date: NaiveDate,
+        made_on: NaiveDate,
+    ) -> Result<PromiseToPay, DunningError> {
+        let p = PromiseToPay {
+            id: id.into(),
+            customer_id: customer_id.into(),
+            item_ids: Vec::new(),
+            amount,
+            promised_date,
+            made_on,
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Check the promise: a zero or positive amount, promised on or after the day it
+    /// was made. [`crate::dunning::plan`] checks every promise it is given.
+    ///
+    /// # Errors
+    /// [`DunningError::InvalidPromise`], naming the promise and the field.
+    pub fn validate(&self) -> Result<(), DunningError> {
+        let invalid = |message: String| DunningError::InvalidPromise {
+            id: self.id.clone(),
+            message,
+        };
+        if self.amount.is_negative() {
+            return Err(invalid(format!(
+                "amount {} is negative; expected zero or more",
+                self.amount
+            )));
+        }
+        if self.promised_date < self.made_on {
+            return Err(invalid(format!(
+                "promised_date {} is before made_on {}",
+                self.promised_date, self.made_on
+            )));
+        }
+        Ok(())
+    }
+
     /// Whether the promise covers the item.
     pub fn covers(&self, item_id: &str) -> bool {
         self.item_ids.is_empty() || self.item_ids.iter().any(|i| i == item_id)

@@ -297,6 +297,46 @@ fn a_promise_holds_until_its_date_plus_grace() {
 }
 
 #[test]
+fn promises_are_checked_by_the_plan() {
+    let ledger = ledger_with(invoice());
+    let config = config();
+    let check = |promise: PromiseToPay| {
+        let promises = [promise];
+        let mut ctx = PlanContext::new(&ledger, &config);
+        ctx.promises = &promises;
+        plan(&ctx, &History::default(), d(2024, 3, 18)).map(|_| ())
+    };
+    // Loaded from JSON (no constructor ran): the plan validates it anyway.
+    let negative: PromiseToPay = serde_json::from_str(
+        r#"{"id":"PR1","customer_id":"C1","amount":{"amount":"-5.00","currency":"EUR"},
+            "promised_date":"2024-03-20","made_on":"2024-03-04"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        check(negative).unwrap_err().to_string(),
+        "invalid promise to pay \"PR1\": amount -5.00 EUR is negative; expected zero or more"
+    );
+    let usd = PromiseToPay::new(
+        "PR2",
+        "C1",
+        Money::from_minor(500, Currency::USD),
+        d(2024, 3, 20),
+        d(2024, 3, 4),
+    )
+    .unwrap();
+    assert_eq!(
+        check(usd).unwrap_err(),
+        DunningError::InvalidPromise {
+            id: "PR2".into(),
+            message: "amount 5.00 USD is not in the currency of customer \"C1\" (EUR)".into()
+        }
+    );
+    // A promise of a customer the ledger does not hold holds nothing back.
+    let stale = PromiseToPay::new("PR3", "C9", eur(500), d(2024, 3, 20), d(2024, 3, 4)).unwrap();
+    assert!(check(stale).is_ok());
+}
+
+#[test]
 fn minimums_per_item_and_per_customer() {
     // The pre-due step has a 1.00 EUR item minimum.
     let small = Item::invoice("F1", "C1", d(2024, 2, 1), d(2024, 3, 1), eur(99));
