@@ -34,6 +34,10 @@
 
 use std::collections::HashMap;
 
+/// Positions by id. foldhash rather than SipHash: ids are hashed several times per
+/// record on load, and SipHash was a fifth of `Ledger::new`.
+type IdIndex = HashMap<String, usize, foldhash::fast::RandomState>;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -469,9 +473,9 @@ pub struct LedgerData {
 #[serde(into = "LedgerData", try_from = "LedgerData")]
 pub struct Ledger {
     data: LedgerData,
-    customer_ix: HashMap<String, usize>,
-    item_ix: HashMap<String, usize>,
-    payment_ix: HashMap<String, usize>,
+    customer_ix: IdIndex,
+    item_ix: IdIndex,
+    payment_ix: IdIndex,
     /// Items of each customer, by customer position.
     customer_items: Vec<Vec<usize>>,
     /// Payments of each customer, by customer position.
@@ -636,9 +640,9 @@ impl Ledger {
     ) -> Result<Ledger, LedgerError> {
         let mut ledger = Ledger {
             data: LedgerData::default(),
-            customer_ix: HashMap::with_capacity(customers.len()),
-            item_ix: HashMap::with_capacity(items.len()),
-            payment_ix: HashMap::with_capacity(payments.len()),
+            customer_ix: IdIndex::with_capacity_and_hasher(customers.len(), Default::default()),
+            item_ix: IdIndex::with_capacity_and_hasher(items.len(), Default::default()),
+            payment_ix: IdIndex::with_capacity_and_hasher(payments.len(), Default::default()),
             customer_items: Vec::with_capacity(customers.len()),
             customer_payments: Vec::with_capacity(customers.len()),
             item_customer: Vec::with_capacity(items.len()),
