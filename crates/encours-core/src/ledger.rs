@@ -34,10 +34,6 @@
 
 use std::collections::HashMap;
 
-/// Positions by id. foldhash rather than SipHash: ids are hashed several times per
-/// record on load, and SipHash was a fifth of `Ledger::new`.
-type IdIndex = HashMap<String, usize, foldhash::fast::RandomState>;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -448,6 +444,10 @@ pub struct Application {
     /// How the item was chosen.
     pub rule: MatchRule,
 }
+
+/// Positions by id. foldhash rather than SipHash: ids are hashed several times per
+/// record on load, and SipHash was a fifth of `Ledger::new`.
+type IdIndex = HashMap<String, usize, foldhash::fast::RandomState>;
 
 /// The serialized form of a ledger: four lists, validated on load.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
