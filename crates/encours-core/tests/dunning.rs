@@ -763,3 +763,137 @@ fn triggers_on_non_business_days_roll_to_the_next_business_day() {
         "{err}"
     );
 }
+
+/// The JSON blocks of `docs/dunning-format.md`, each with its marker: `type` (the
+/// canonical form) or `input` (valid, defaults left out), and the type named.
+fn format_doc_blocks() -> Vec<(bool, String, String)> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/dunning-format.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let mut blocks = Vec::new();
+    let mut lines = doc.lines();
+    while let Some(line) = lines.next() {
+        let Some((canonical, ty)) = line
+            .strip_prefix("<!-- type: ")
+            .map(|t| (true, t))
+            .or_else(|| line.strip_prefix("<!-- input: ").map(|t| (false, t)))
+            .and_then(|(c, t)| t.strip_suffix(" -->").map(|t| (c, t.to_owned())))
+        else {
+            continue;
+        };
+        assert_eq!(
+            lines.next(),
+            Some("```json"),
+            "block for {ty} must follow its comment"
+        );
+        let mut body = String::new();
+        for l in lines.by_ref() {
+            if l == "```" {
+                break;
+            }
+            body.push_str(l);
+            body.push('\n');
+        }
+        blocks.push((canonical, ty, body));
+    }
+    blocks
+}
+
+/// Parse `text` as `T`; when `canonical`, writing it back gives the same JSON.
+fn doc_example<T: serde::de::DeserializeOwned + serde::Serialize>(
+    canonical: bool,
+    ty: &str,
+    text: &str,
+) -> T {
+    let value: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("{ty}: {e}\n{text}"));
+    if canonical {
+        let written = serde_json::to_value(&value).unwrap();
+        let given: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(written, given, "{ty} example is not in canonical form");
+    }
+    value
+}
+
+#[test]
+fn every_example_in_the_dunning_format_doc_parses() {
+    use encours_core::calendar::{Calendar, CalendarSpec};
+    use encours_core::dunning::AssignmentRule;
+    use encours_core::interest::{InterestRule, RateTables};
+    let mut seen = std::collections::BTreeSet::new();
+    let mut config = None;
+    let mut plan_doc = None;
+    for (canonical, ty, body) in format_doc_blocks() {
+        match ty.as_str() {
+            "DunningConfig" => {
+                let c: DunningConfig = doc_example(canonical, &ty, &body);
+                // The data form reads it too, and validates to the same thing.
+                let data: DunningConfigData = doc_example(canonical, &ty, &body);
+                assert_eq!(DunningConfig::try_from(data).unwrap(), c);
+                config = Some(c);
+            }
+            "AssignmentRule" => drop(doc_example::<AssignmentRule>(canonical, &ty, &body)),
+            "InterestRule" => drop(doc_example::<InterestRule>(canonical, &ty, &body)),
+            "PromiseToPay" => doc_example::<PromiseToPay>(canonical, &ty, &body)
+                .validate()
+                .unwrap(),
+            "RateTables" => drop(doc_example::<RateTables>(canonical, &ty, &body)),
+            "CalendarSpec" => {
+                Calendar::from_spec(doc_example::<CalendarSpec>(canonical, &ty, &body)).unwrap();
+            }
+            "History" => drop(doc_example::<History>(canonical, &ty, &body)),
+            "DunningPlan" => plan_doc = Some(doc_example::<DunningPlan>(canonical, &ty, &body)),
+            "Letter" => {
+                #[cfg(feature = "letters")]
+                drop(doc_example::<encours_core::letters::Letter>(
+                    canonical, &ty, &body,
+                ));
+            }
+            other => panic!("unknown type {other} in docs/dunning-format.md"),
+        }
+        seen.insert(ty);
+    }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        [
+            "AssignmentRule",
+            "CalendarSpec",
+            "DunningConfig",
+            "DunningPlan",
+            "History",
+            "InterestRule",
+            "Letter",
+            "PromiseToPay",
+            "RateTables",
+        ]
+    );
+    // The example plan is what the engine plans for the example's configuration.
+    let config = config.unwrap();
+    let plan_doc = plan_doc.unwrap();
+    let ledger = Ledger::new(
+        vec![
+            {
+                let mut c = Customer::new("C1", "Dupont SA", Currency::EUR);
+                c.country = Some("FR".into());
+                c
+            },
+            Customer::new("C2", "Martin SARL", Currency::EUR),
+        ],
+        vec![
+            Item::invoice("F-1", "C1", d(2024, 1, 2), d(2024, 2, 1), eur(120_000)),
+            {
+                let mut i = Item::invoice("F-2", "C2", d(2024, 1, 2), d(2024, 2, 1), eur(30_000));
+                let mut dispute = Dispute::new(eur(30_000), d(2024, 2, 10));
+                dispute.reason = Some("goods returned".into());
+                i.dispute = Some(dispute);
+                i
+            },
+        ],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    let ctx = PlanContext::new(&ledger, &config);
+    let mut history = History::default();
+    history.record(&plan(&ctx, &history, d(2024, 2, 6)).unwrap());
+    assert_eq!(plan(&ctx, &history, d(2024, 3, 4)).unwrap(), plan_doc);
+}
