@@ -402,6 +402,9 @@ figures_class!(
         recovery_indemnity,
         /// Late-payment interest claimed for it, or None.
         interest,
+        /// Day of the latest payment or credit applied to it (the day it was paid in
+        /// full, for a thank-you), or None.
+        last_settlement,
     ]
 );
 

@@ -274,6 +274,8 @@ def test_paid_items_are_never_dunned_and_get_a_thank_you() -> None:
     plan = ledger.dunning_plan(c, d("2024-03-02"), history=history)
     [t] = plan.actions
     assert (t.kind, t.level, [i.item_id for i in t.items]) == ("thank_you", 0, ["F-1"])
+    assert t.items[0].last_settlement == d("2024-02-10")
+    assert "- F-1 (1,234.50 EUR), received on 2024-02-10\n" in encours.Letters().render(t).body
     history.record(plan)
     assert len(ledger.dunning_plan(c, d("2024-03-03"), history=history)) == 0
 

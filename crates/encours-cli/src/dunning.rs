@@ -289,6 +289,19 @@ pub fn render(plan: &DunningPlan, detail: usize, out: &mut String) {
                 let _ = writeln!(out, "    why: {r}");
             }
             for i in a.items.iter().take(5) {
+                if a.kind == ActionKind::ThankYou {
+                    let _ = writeln!(
+                        out,
+                        "    - {} due {}, {} paid in full{}",
+                        i.item_id,
+                        i.due_date,
+                        amount(&i.amount),
+                        i.last_settlement
+                            .map(|d| format!(" on {d}"))
+                            .unwrap_or_default()
+                    );
+                    continue;
+                }
                 let _ = writeln!(
                     out,
                     "    - {} due {} ({} days overdue) open {} claimed {}{}{}",

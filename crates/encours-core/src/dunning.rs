@@ -1010,6 +1010,10 @@ pub struct ActionItem {
     /// Late-payment interest claimed for this item, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interest: Option<Money>,
+    /// Day of the latest payment or credit applied to the item up to the plan's date:
+    /// the day it was paid in full, for a thank-you; a part-payment otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_settlement: Option<NaiveDate>,
 }
 
 /// The next step the customer will get if nothing changes.
@@ -1751,6 +1755,9 @@ fn action_item(
         skipped_steps: Vec::new(),
         recovery_indemnity: None,
         interest: None,
+        last_settlement: ledger
+            .item_state(ix, as_of)
+            .and_then(|state| state.last_settlement),
     })
 }
 

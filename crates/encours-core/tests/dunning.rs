@@ -151,6 +151,8 @@ fn a_paid_item_is_never_dunned_and_is_thanked_once() {
     let p = run(&ledger, &config, &mut history, d(2024, 3, 25));
     assert_eq!(steps(&p), vec![("C1".into(), ActionKind::ThankYou, None)]);
     assert_eq!(p.actions[0].items[0].item_id, "F1");
+    // The letter can say when the payment came in.
+    assert_eq!(p.actions[0].items[0].last_settlement, Some(d(2024, 3, 10)));
     assert!(
         run(&ledger, &config, &mut history, d(2024, 3, 26))
             .actions
