@@ -987,7 +987,8 @@ encours_status encours_dunning_plan_json(const struct encours_ledger *ledger,
  * built-in calendars, no promise).
  *
  * A customer's calendar (its own `calendar`, else the configuration's
- * `default_calendar`) is looked up among the options' calendars by exact name first,
+ * `default_calendar`) is looked up among the options' calendars by name (ignoring
+ * ASCII case) first,
  * then among the built-in codes; a step whose trigger falls on a non-business day of
  * that calendar moves to the next business day. Interest on steps that charge it uses
  * the options' rate tables when set, instead of the built-in ones: a
@@ -1057,9 +1058,10 @@ encours_status encours_dunning_options_set_rate_tables_json(struct encours_dunni
 
 /**
  * Add a copy of `calendar` to the options. A customer whose calendar (or the
- * configuration's `default_calendar`) is the calendar's name, exactly, uses it, ahead
- * of a built-in calendar with that code: a calendar named `"FR"` replaces the built-in
- * French one. A calendar with the same name as one added before replaces it.
+ * configuration's `default_calendar`) is the calendar's name, ignoring ASCII case,
+ * uses it, ahead of a built-in calendar with that code: a calendar named `"FR"`
+ * replaces the built-in French one. A calendar with the same name (ignoring case) as
+ * one added before replaces it.
  * `calendar` stays owned by the caller and may be freed at once. Not synchronized
  * (see `encours_dunning_options`).
  *

@@ -146,7 +146,8 @@ pub unsafe extern "C" fn encours_dunning_plan_json(
 /// built-in calendars, no promise).
 ///
 /// A customer's calendar (its own `calendar`, else the configuration's
-/// `default_calendar`) is looked up among the options' calendars by exact name first,
+/// `default_calendar`) is looked up among the options' calendars by name (ignoring
+/// ASCII case) first,
 /// then among the built-in codes; a step whose trigger falls on a non-business day of
 /// that calendar moves to the next business day. Interest on steps that charge it uses
 /// the options' rate tables when set, instead of the built-in ones: a
@@ -262,9 +263,10 @@ pub unsafe extern "C" fn encours_dunning_options_set_rate_tables_json(
 }
 
 /// Add a copy of `calendar` to the options. A customer whose calendar (or the
-/// configuration's `default_calendar`) is the calendar's name, exactly, uses it, ahead
-/// of a built-in calendar with that code: a calendar named `"FR"` replaces the built-in
-/// French one. A calendar with the same name as one added before replaces it.
+/// configuration's `default_calendar`) is the calendar's name, ignoring ASCII case,
+/// uses it, ahead of a built-in calendar with that code: a calendar named `"FR"`
+/// replaces the built-in French one. A calendar with the same name (ignoring case) as
+/// one added before replaces it.
 /// `calendar` stays owned by the caller and may be freed at once. Not synchronized
 /// (see `encours_dunning_options`).
 ///
@@ -279,7 +281,7 @@ pub unsafe extern "C" fn encours_dunning_options_add_calendar(
         check_null!(calendar => "calendar");
         // SAFETY: live handles by contract.
         let (o, c) = unsafe { (options_mut(options)?, (*calendar).inner.clone()) };
-        match o.calendars.iter_mut().find(|known| known.name() == c.name()) {
+        match o.calendars.iter_mut().find(|known| known.is_named(c.name())) {
             Some(known) => *known = c,
             None => o.calendars.push(c),
         }

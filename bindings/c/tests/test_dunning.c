@@ -107,6 +107,18 @@ static void plan_options(const encours_ledger *l) {
   CHECK_CONTAINS(plan, "\"id\":\"2024-02-06/C1/step/reminder\"");
   encours_string_free(plan);
 
+  /* Names match ignoring case, as the plan finds them: "acme" replaces "ACME" again
+     (two of one name would make the plan refuse the options). */
+  cal = NULL;
+  CHECK_OK(encours_calendar_from_json("{\"name\":\"acme\"}", 15, &cal));
+  CHECK_OK(encours_dunning_options_add_calendar(opts, cal));
+  encours_calendar_free(cal);
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, CALENDAR_CONFIG, strlen(CALENDAR_CONFIG), NULL, 0, opts,
+                                                  day(2024, 2, 6), &plan, NULL));
+  CHECK_CONTAINS(plan, "\"id\":\"2024-02-06/C1/step/reminder\"");
+  encours_string_free(plan);
+
   /* Promises in the options hold the formal notice back, as in the plain call. */
   const char *promises =
       "[{\"id\":\"PR-1\",\"customer_id\":\"C1\",\"amount\":{\"amount\":\"1200.00\",\"currency\":\"EUR\"},"

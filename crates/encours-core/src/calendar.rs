@@ -1628,6 +1628,18 @@ impl Calendar {
         &self.spec.name
     }
 
+    /// Whether a customer's calendar code names this calendar: names match ignoring
+    /// ASCII case, as the built-in codes do (`fr` is `FR`).
+    ///
+    /// ```
+    /// let fr = encours_core::calendar::Calendar::builtin("FR")?;
+    /// assert!(fr.is_named("fr") && !fr.is_named("DE"));
+    /// # Ok::<(), encours_core::calendar::CalendarError>(())
+    /// ```
+    pub fn is_named(&self, code: &str) -> bool {
+        self.spec.name.eq_ignore_ascii_case(code)
+    }
+
     /// The weekend days.
     ///
     /// ```

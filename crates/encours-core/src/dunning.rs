@@ -1295,7 +1295,7 @@ pub fn plan(
             .calendars
             .iter()
             .skip(i + 1)
-            .any(|other| other.name().eq_ignore_ascii_case(c.name()))
+            .any(|other| other.is_named(c.name()))
         {
             return Err(DunningError::InvalidConfig {
                 location: format!("calendar \"{}\"", c.name()),
@@ -1311,11 +1311,7 @@ pub fn plan(
             .or(ctx.config.default_calendar.as_deref());
         let calendar = match code {
             None => None,
-            Some(code) => match ctx
-                .calendars
-                .iter()
-                .find(|c| c.name().eq_ignore_ascii_case(code))
-            {
+            Some(code) => match ctx.calendars.iter().find(|c| c.is_named(code)) {
                 Some(c) => Some(c),
                 None => {
                     if !builtins.contains_key(code) {
