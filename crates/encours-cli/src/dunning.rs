@@ -45,28 +45,19 @@ pub fn replay(
 /// extension). Loading validates it.
 pub fn load_config(path: Option<&Path>) -> Result<DunningConfig, CliError> {
     let Some(path) = path else {
-        return serde_json::from_str(BUILTIN_CONFIG).map_err(|e| CliError::Config {
-            path: PathBuf::from("<built-in dunning.json>"),
-            message: e.to_string(),
-        });
+        return serde_json::from_str(BUILTIN_CONFIG)
+            .map_err(|e| config_error(Path::new("<built-in dunning.json>"), e));
     };
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let invalid = |message: String| CliError::Config {
-        path: path.to_owned(),
-        message,
-    };
+    let text = read(path)?;
     let data: DunningConfigData = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
     {
-        toml::from_str(&text).map_err(|e| invalid(e.to_string()))?
+        toml::from_str(&text).map_err(|e| config_error(path, e))?
     } else {
-        serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?
+        serde_json::from_str(&text).map_err(|e| config_error(path, e))?
     };
-    DunningConfig::try_from(data).map_err(|e| invalid(e.to_string()))
+    DunningConfig::try_from(data).map_err(|e| config_error(path, e))
 }
 
 /// Load the history of actions already taken (JSON), or start with none.
@@ -77,14 +68,7 @@ pub fn load_history(path: Option<&Path>) -> Result<History, CliError> {
     if !path.exists() {
         return Ok(History::default());
     }
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| CliError::Config {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })
+    serde_json::from_str(&read(path)?).map_err(|e| config_error(path, e))
 }
 
 fn read(path: &Path) -> Result<String, CliError> {
@@ -178,10 +162,7 @@ pub fn load_templates(dir: Option<&Path>) -> Result<Letters, CliError> {
 
 /// Write the history back, with today's actions recorded.
 pub fn save_history(path: &Path, history: &History) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(history).map_err(|e| CliError::Config {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
+    let text = serde_json::to_string_pretty(history).map_err(|e| config_error(path, e))?;
     std::fs::write(path, text + "\n").map_err(|source| CliError::Io {
         path: path.to_owned(),
         source,
