@@ -487,49 +487,103 @@ fn reason_code(r: &LeftOutReason) -> String {
     }
 }
 
-/// The figures of a left-out reason, typed: Money, dates, str.
-fn reason_details<'py>(py: Python<'py>, r: &LeftOutReason) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
+/// The figures of a left-out reason, each with its name in the core's form: both the
+/// `details` of a `LeftOut` and the columns of `left_out_table` read them.
+#[derive(Default)]
+struct ReasonFigures {
+    /// Column `block_reason`; present (maybe None) for blocks.
+    block_reason: Option<Option<String>>,
+    /// Column `promise_id`.
+    promise_id: Option<String>,
+    /// Column `amount`: the disputed, claimed, customer total or credits figure.
+    amount: Option<(&'static str, Money)>,
+    /// Column `limit`: the minimum or the overdue it was compared with.
+    limit: Option<(&'static str, Money)>,
+    /// Column `last_action`.
+    last_action: Option<chrono::NaiveDate>,
+    /// Column `until`: the promise's last day or the next possible reminder.
+    until: Option<(&'static str, chrono::NaiveDate)>,
+    /// False for a reason added to the core after this binding.
+    known: bool,
+}
+
+fn reason_figures(r: &LeftOutReason) -> ReasonFigures {
+    let f = ReasonFigures {
+        known: true,
+        ..ReasonFigures::default()
+    };
     match r {
-        LeftOutReason::Disputed { disputed } => d.set_item("disputed", disputed.to_py(py)?)?,
+        LeftOutReason::Disputed { disputed } => ReasonFigures {
+            amount: Some(("disputed", *disputed)),
+            ..f
+        },
         LeftOutReason::ItemBlocked { block_reason }
-        | LeftOutReason::CustomerBlocked { block_reason } => {
-            d.set_item("block_reason", block_reason.to_py(py)?)?
-        }
-        LeftOutReason::UnderPromise { promise_id, until } => {
-            d.set_item("promise_id", promise_id)?;
-            d.set_item("until", until.to_py(py)?)?;
-        }
-        LeftOutReason::BelowItemMinimum { claimed, minimum } => {
-            d.set_item("claimed", claimed.to_py(py)?)?;
-            d.set_item("minimum", minimum.to_py(py)?)?;
-        }
-        LeftOutReason::BelowCustomerMinimum { total, minimum } => {
-            d.set_item("total", total.to_py(py)?)?;
-            d.set_item("minimum", minimum.to_py(py)?)?;
-        }
-        LeftOutReason::CreditsCoverOverdue { credits, overdue } => {
-            d.set_item("credits", credits.to_py(py)?)?;
-            d.set_item("overdue", overdue.to_py(py)?)?;
-        }
+        | LeftOutReason::CustomerBlocked { block_reason } => ReasonFigures {
+            block_reason: Some(block_reason.clone()),
+            ..f
+        },
+        LeftOutReason::UnderPromise { promise_id, until } => ReasonFigures {
+            promise_id: Some(promise_id.clone()),
+            until: Some(("until", *until)),
+            ..f
+        },
+        LeftOutReason::BelowItemMinimum { claimed, minimum } => ReasonFigures {
+            amount: Some(("claimed", *claimed)),
+            limit: Some(("minimum", *minimum)),
+            ..f
+        },
+        LeftOutReason::BelowCustomerMinimum { total, minimum } => ReasonFigures {
+            amount: Some(("total", *total)),
+            limit: Some(("minimum", *minimum)),
+            ..f
+        },
+        LeftOutReason::CreditsCoverOverdue { credits, overdue } => ReasonFigures {
+            amount: Some(("credits", *credits)),
+            limit: Some(("overdue", *overdue)),
+            ..f
+        },
         LeftOutReason::RecentlyReminded {
             last_action,
             next_possible,
-        } => {
-            d.set_item("last_action", last_action.to_py(py)?)?;
-            d.set_item("next_possible", next_possible.to_py(py)?)?;
-        }
-        LeftOutReason::PreDueStopped => {}
+        } => ReasonFigures {
+            last_action: Some(*last_action),
+            until: Some(("next_possible", *next_possible)),
+            ..f
+        },
+        LeftOutReason::PreDueStopped => f,
+        _ => ReasonFigures::default(),
+    }
+}
+
+/// The figures of a left-out reason, typed: Money, dates, str.
+fn reason_details<'py>(py: Python<'py>, r: &LeftOutReason) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    let f = reason_figures(r);
+    if !f.known {
         // A reason added to the core later: its JSON fields as they are.
-        other => {
-            if let Ok(Value::Object(m)) = serde_json::to_value(other) {
-                for (k, v) in m {
-                    if k != "reason" {
-                        d.set_item(k, json_value_to_py(py, &v)?)?;
-                    }
+        if let Ok(Value::Object(m)) = serde_json::to_value(r) {
+            for (k, v) in m {
+                if k != "reason" {
+                    d.set_item(k, json_value_to_py(py, &v)?)?;
                 }
             }
         }
+        return Ok(d);
+    }
+    if let Some(b) = &f.block_reason {
+        d.set_item("block_reason", b.to_py(py)?)?;
+    }
+    if let Some(p) = &f.promise_id {
+        d.set_item("promise_id", p)?;
+    }
+    for (name, m) in [f.amount, f.limit].into_iter().flatten() {
+        d.set_item(name, m.to_py(py)?)?;
+    }
+    if let Some(l) = f.last_action {
+        d.set_item("last_action", l.to_py(py)?)?;
+    }
+    if let Some((name, date)) = f.until {
+        d.set_item(name, date.to_py(py)?)?;
     }
     Ok(d)
 }
@@ -764,55 +818,7 @@ impl PyDunningPlan {
     /// possible reminder).
     fn left_out_table(&self) -> PyResult<PyTable> {
         let l = &self.0.left_out;
-        type Figures = (
-            Option<Money>,
-            Option<Money>,
-            Option<chrono::NaiveDate>,
-            Option<chrono::NaiveDate>,
-            Option<String>,
-            Option<String>,
-        );
-        let figures = |r: &LeftOutReason| -> Figures {
-            match r {
-                LeftOutReason::Disputed { disputed } => {
-                    (Some(*disputed), None, None, None, None, None)
-                }
-                LeftOutReason::ItemBlocked { block_reason }
-                | LeftOutReason::CustomerBlocked { block_reason } => {
-                    (None, None, None, None, None, block_reason.clone())
-                }
-                LeftOutReason::UnderPromise { promise_id, until } => (
-                    None,
-                    None,
-                    Some(*until),
-                    None,
-                    Some(promise_id.clone()),
-                    None,
-                ),
-                LeftOutReason::BelowItemMinimum { claimed, minimum } => {
-                    (Some(*claimed), Some(*minimum), None, None, None, None)
-                }
-                LeftOutReason::BelowCustomerMinimum { total, minimum } => {
-                    (Some(*total), Some(*minimum), None, None, None, None)
-                }
-                LeftOutReason::CreditsCoverOverdue { credits, overdue } => {
-                    (Some(*credits), Some(*overdue), None, None, None, None)
-                }
-                LeftOutReason::RecentlyReminded {
-                    last_action,
-                    next_possible,
-                } => (
-                    None,
-                    None,
-                    Some(*next_possible),
-                    Some(*last_action),
-                    None,
-                    None,
-                ),
-                _ => (None, None, None, None, None, None),
-            }
-        };
-        let f: Vec<Figures> = l.iter().map(|x| figures(&x.reason)).collect();
+        let f: Vec<ReasonFigures> = l.iter().map(|x| reason_figures(&x.reason)).collect();
         let s = |g: &dyn Fn(&LeftOut) -> Option<String>| Col::Str(l.iter().map(g).collect());
         TableBuilder::new()
             .col("customer_id", s(&|x| Some(x.customer_id.clone())))
@@ -823,27 +829,41 @@ impl PyDunningPlan {
                 "currency",
                 Col::Str(
                     f.iter()
-                        .map(|x| x.0.or(x.1).map(|m| m.currency().code().to_owned()))
+                        .map(|x| {
+                            x.amount
+                                .or(x.limit)
+                                .map(|(_, m)| m.currency().code().to_owned())
+                        })
                         .collect(),
                 ),
             )
             .col(
                 "amount",
-                Col::Dec(f.iter().map(|x| x.0.map(|m| m.amount())).collect()),
+                Col::Dec(
+                    f.iter()
+                        .map(|x| x.amount.map(|(_, m)| m.amount()))
+                        .collect(),
+                ),
             )
             .col(
                 "limit",
-                Col::Dec(f.iter().map(|x| x.1.map(|m| m.amount())).collect()),
+                Col::Dec(f.iter().map(|x| x.limit.map(|(_, m)| m.amount())).collect()),
             )
-            .col("until", Col::Date(f.iter().map(|x| x.2).collect()))
-            .col("last_action", Col::Date(f.iter().map(|x| x.3).collect()))
+            .col(
+                "until",
+                Col::Date(f.iter().map(|x| x.until.map(|(_, d)| d)).collect()),
+            )
+            .col(
+                "last_action",
+                Col::Date(f.iter().map(|x| x.last_action).collect()),
+            )
             .col(
                 "promise_id",
-                Col::Str(f.iter().map(|x| x.4.clone()).collect()),
+                Col::Str(f.iter().map(|x| x.promise_id.clone()).collect()),
             )
             .col(
                 "block_reason",
-                Col::Str(f.iter().map(|x| x.5.clone()).collect()),
+                Col::Str(f.iter().map(|x| x.block_reason.clone().flatten()).collect()),
             )
             .finish()
     }
