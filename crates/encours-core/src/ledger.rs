@@ -736,14 +736,8 @@ impl Ledger {
                 walk.push(ix);
                 let Some(c) = customers.get(ix) else { break ix };
                 let Some(parent) = &c.parent else { break ix };
-                ix = *self
-                    .customer_ix
-                    .get(parent)
-                    .ok_or_else(|| LedgerError::Unknown {
-                        kind: "customer",
-                        id: parent.clone(),
-                        referenced_by: format!("parent of customer \"{}\"", c.id),
-                    })?;
+                ix =
+                    self.customer_position(parent, || format!("parent of customer \"{}\"", c.id))?;
             };
             for w in walk.drain(..) {
                 if let Some(r) = roots.get_mut(w) {
@@ -764,14 +758,7 @@ impl Ledger {
         let Some(parent) = &c.parent else {
             return Ok(ix);
         };
-        let pix = *self
-            .customer_ix
-            .get(parent)
-            .ok_or_else(|| LedgerError::Unknown {
-                kind: "customer",
-                id: parent.clone(),
-                referenced_by: format!("parent of customer \"{}\"", c.id),
-            })?;
+        let pix = self.customer_position(parent, || format!("parent of customer \"{}\"", c.id))?;
         if pix == ix {
             return Err(LedgerError::ParentCycle { id: c.id.clone() });
         }
