@@ -45,8 +45,8 @@ fn benches(c: &mut Criterion) {
             .expect("demo configuration");
     eprintln!(
         "built {} open items over {} customers in {:.2?}",
-        ledger.items().len(),
-        ledger.customers().len(),
+        ledger.item_count(),
+        ledger.customer_count(),
         t.elapsed()
     );
 

@@ -29,10 +29,10 @@ fn big() -> (SampleConfig, Ledger) {
     let ledger = generate(&config).expect("the default configuration generates");
     eprintln!(
         "generated {} customers, {} items, {} payments, {} applications in {:.2?}",
-        ledger.customers().len(),
-        ledger.items().len(),
-        ledger.payments().len(),
-        ledger.applications().len(),
+        ledger.customer_count(),
+        ledger.item_count(),
+        ledger.payment_count(),
+        ledger.application_count(),
         t.elapsed()
     );
     (config, ledger)

@@ -483,10 +483,10 @@ pub unsafe extern "C" fn encours_ledger_counts(
         // SAFETY: live handle by contract.
         let l = unsafe { ledger_ref(ledger) }?;
         for (out, n) in [
-            (out_customers, l.customers().len()),
-            (out_items, l.items().len()),
-            (out_payments, l.payments().len()),
-            (out_applications, l.applications().len()),
+            (out_customers, l.customer_count()),
+            (out_items, l.item_count()),
+            (out_payments, l.payment_count()),
+            (out_applications, l.application_count()),
         ] {
             if !out.is_null() {
                 // SAFETY: non-NULL out-pointers are writable by contract.
@@ -516,14 +516,14 @@ pub unsafe extern "C" fn encours_ledger_customer_id(
         check_null!(buf, out_len);
         // SAFETY: live handle by contract.
         let l = unsafe { ledger_ref(ledger) }?;
-        let c = l.customers().get(index).ok_or_else(|| {
+        let c = l.customer_id(index).ok_or_else(|| {
             Failure::new(
                 ENCOURS_NOT_FOUND,
-                format!("no customer at index {index}: the ledger has {}", l.customers().len()),
+                format!("no customer at index {index}: the ledger has {}", l.customer_count()),
             )
         })?;
         // SAFETY: checked non-NULL; sizes by contract.
-        unsafe { write_str_buf(&c.id, buf, buf_len, out_len) }
+        unsafe { write_str_buf(c, buf, buf_len, out_len) }
     }
 }
 
@@ -544,14 +544,14 @@ pub unsafe extern "C" fn encours_ledger_item_id(
         check_null!(buf, out_len);
         // SAFETY: live handle by contract.
         let l = unsafe { ledger_ref(ledger) }?;
-        let i = l.items().get(index).ok_or_else(|| {
+        let i = l.item_id(index).ok_or_else(|| {
             Failure::new(
                 ENCOURS_NOT_FOUND,
-                format!("no item at index {index}: the ledger has {}", l.items().len()),
+                format!("no item at index {index}: the ledger has {}", l.item_count()),
             )
         })?;
         // SAFETY: checked non-NULL; sizes by contract.
-        unsafe { write_str_buf(&i.id, buf, buf_len, out_len) }
+        unsafe { write_str_buf(&i.to_string(), buf, buf_len, out_len) }
     }
 }
 

@@ -127,7 +127,7 @@ impl PyLedger {
     #[pyo3(signature = (indent = None))]
     fn to_json(&self, py: Python<'_>, indent: Option<usize>) -> PyResult<String> {
         let data = self.inner.data();
-        py.detach(|| to_json(data, indent))
+        py.detach(|| to_json(&data, indent))
     }
 
     /// Build a ledger from tables speaking the Arrow PyCapsule interface
@@ -293,40 +293,40 @@ impl PyLedger {
     /// Number of customers.
     #[getter]
     fn num_customers(&self) -> usize {
-        self.inner.customers().len()
+        self.inner.customer_count()
     }
 
     /// Number of items.
     #[getter]
     fn num_items(&self) -> usize {
-        self.inner.items().len()
+        self.inner.item_count()
     }
 
     /// Number of payments.
     #[getter]
     fn num_payments(&self) -> usize {
-        self.inner.payments().len()
+        self.inner.payment_count()
     }
 
     /// Number of applications.
     #[getter]
     fn num_applications(&self) -> usize {
-        self.inner.applications().len()
+        self.inner.application_count()
     }
 
     /// A customer by id, or None.
     fn customer(&self, id: &str) -> Option<PyCustomer> {
-        self.inner.customer(id).cloned().map(PyCustomer)
+        self.inner.customer(id).map(PyCustomer)
     }
 
     /// An item by id, or None.
     fn item(&self, id: &str) -> Option<PyItem> {
-        self.inner.item(id).cloned().map(PyItem)
+        self.inner.item(id).map(PyItem)
     }
 
     /// A payment by id, or None.
     fn payment(&self, id: &str) -> Option<PyPayment> {
-        self.inner.payment(id).cloned().map(PyPayment)
+        self.inner.payment(id).map(PyPayment)
     }
 
     /// The open amount of an item at the end of `as_of` (zero before its issue date).
@@ -642,10 +642,10 @@ impl PyLedger {
     fn __repr__(&self) -> String {
         format!(
             "Ledger(customers={}, items={}, payments={}, applications={})",
-            self.inner.customers().len(),
-            self.inner.items().len(),
-            self.inner.payments().len(),
-            self.inner.applications().len()
+            self.inner.customer_count(),
+            self.inner.item_count(),
+            self.inner.payment_count(),
+            self.inner.application_count()
         )
     }
 }

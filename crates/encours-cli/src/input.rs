@@ -85,10 +85,7 @@ impl Loaded {
         if matches!(self.source, LedgerSource::Sample) {
             return (encours_sample::SAMPLE_AS_OF, AsOfOrigin::SampleDate);
         }
-        let items = self.ledger.items().iter().map(|i| i.issue_date);
-        let payments = self.ledger.payments().iter().map(|p| p.date);
-        let applications = self.ledger.applications().iter().map(|a| a.date);
-        match items.chain(payments).chain(applications).max() {
+        match self.ledger.latest_date() {
             Some(d) => (d, AsOfOrigin::LatestInLedger),
             None => (encours_sample::SAMPLE_AS_OF, AsOfOrigin::EmptyLedger),
         }

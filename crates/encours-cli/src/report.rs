@@ -208,24 +208,28 @@ fn top_overdue(summary: PortfolioSummary, top: usize) -> Result<Vec<TopOverdue>,
 fn overview(loaded: &Loaded, as_of: NaiveDate) -> Overview {
     let ledger = &loaded.ledger;
     let mut o = Overview {
-        customers: ledger.customers().len(),
+        customers: ledger.customer_count(),
         ..Overview::default()
     };
-    for c in ledger.customers() {
-        if c.dunning_block.as_ref().is_some_and(|b| b.is_active(as_of)) {
+    for c in (0..ledger.customer_count()).filter_map(|c| ledger.customer_view(c)) {
+        if c.dunning_block().is_some_and(|b| b.is_active(as_of)) {
             o.customers_blocked += 1;
         }
         if c.parent.is_some() {
             o.customers_in_groups += 1;
         }
     }
-    for item in ledger.items().iter().filter(|i| i.issue_date <= as_of) {
+    let items = (0..ledger.item_count()).filter_map(|i| ledger.item_view(i));
+    for item in items.filter(|i| i.issue_date <= as_of) {
         match item.kind {
             ItemKind::Invoice => o.invoices += 1,
             ItemKind::DebitNote => o.debit_notes += 1,
             ItemKind::CreditNote => o.credit_notes += 1,
         }
     }
-    o.payments = ledger.payments().iter().filter(|p| p.date <= as_of).count();
+    o.payments = (0..ledger.payment_count())
+        .filter_map(|p| ledger.payment_view(p))
+        .filter(|p| p.date <= as_of)
+        .count();
     o
 }

@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, Roll};
 use crate::interest::{self, InterestRule, Jurisdiction, RateTables};
-use crate::ledger::{Customer, ItemKind, Ledger};
+use crate::ledger::{Customer, CustomerIx, ItemIx, ItemKind, Ledger};
 use crate::money::{Currency, Money, MoneyError};
 use crate::promises::PromiseToPay;
 
@@ -1428,11 +1428,11 @@ fn plan_customer(
         Ok(Ok(claimed))
     };
 
-    for &ix in ledger.items_of(cix) {
-        let Some(item) = ledger.items().get(ix) else {
+    for ix in ledger.items_of(CustomerIx::new(cix)).map(ItemIx::index) {
+        let Some(item) = ledger.item_at(ItemIx::new(ix)) else {
             continue;
         };
-        let Some(state) = ledger.item_state(ix, as_of) else {
+        let Some(state) = ledger.item_state(ItemIx::new(ix), as_of) else {
             continue;
         };
         if !item.kind.is_debit() {
@@ -1474,7 +1474,7 @@ fn plan_customer(
                     "escalation date",
                 )?)?;
                 if as_of >= when {
-                    match hold(item, state.open)? {
+                    match hold(&item, state.open)? {
                         Ok(claimed) => escalations.push((ix, state.open, claimed)),
                         Err(reason) => left_out.push(LeftOut {
                             customer_id: customer.id.clone(),
@@ -1535,7 +1535,7 @@ fn plan_customer(
             leave(&mut left_out, &item.id, step, LeftOutReason::PreDueStopped);
             continue;
         }
-        let claimed = match hold(item, state.open)? {
+        let claimed = match hold(&item, state.open)? {
             Ok(claimed) => claimed,
             Err(reason) => {
                 leave(&mut left_out, &item.id, step, reason);
@@ -1569,7 +1569,7 @@ fn plan_customer(
     if !candidates.is_empty() {
         // Unapplied cash counts with the open credit notes; only read when needed,
         // as most customers of a large ledger have nothing due today.
-        for &pix in ledger.payments_of(cix) {
+        for pix in ledger.payments_of(CustomerIx::new(cix)) {
             credits = credits
                 .checked_add(ledger.payment_unapplied(pix, as_of).amount())
                 .ok_or(MoneyError::Overflow { operation: "add" })?;
@@ -1587,7 +1587,7 @@ fn plan_customer(
         if overdue_total.is_positive() && credit_money.checked_cmp(&overdue_total)?.is_ge() {
             for c in candidates.drain(..) {
                 if let (Some(item), Some(step)) = (
-                    ledger.items().get(c.item_index),
+                    ledger.item_at(ItemIx::new(c.item_index)),
                     scenario.steps.get(c.step_index),
                 ) {
                     leave(
@@ -1616,7 +1616,7 @@ fn plan_customer(
         if as_of < next_possible {
             for c in candidates.drain(..) {
                 if let (Some(item), Some(step)) = (
-                    ledger.items().get(c.item_index),
+                    ledger.item_at(ItemIx::new(c.item_index)),
                     scenario.steps.get(c.step_index),
                 ) {
                     leave(
@@ -1662,7 +1662,7 @@ fn plan_customer(
         {
             for c in &group {
                 if let (Some(item), Some(s)) = (
-                    ledger.items().get(c.item_index),
+                    ledger.item_at(ItemIx::new(c.item_index)),
                     scenario.steps.get(c.step_index),
                 ) {
                     leave(
@@ -1736,7 +1736,7 @@ fn action_item(
     claimed: Money,
     as_of: NaiveDate,
 ) -> Option<ActionItem> {
-    let item = ledger.items().get(ix)?;
+    let item = ledger.item_at(ItemIx::new(ix))?;
     Some(ActionItem {
         item_id: item.id.clone(),
         kind: item.kind,
@@ -1752,7 +1752,7 @@ fn action_item(
         recovery_indemnity: None,
         interest: None,
         last_settlement: ledger
-            .item_state(ix, as_of)
+            .item_state(ItemIx::new(ix), as_of)
             .and_then(|state| state.last_settlement),
     })
 }

@@ -45,6 +45,7 @@
 //! # Ok::<(), encours_core::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{Months, NaiveDate};
@@ -1373,12 +1374,12 @@ fn check_share(share: Decimal) -> Result<(), ReportError> {
 
 /// Build the minimal set from `(id, open amount)` entries of one currency.
 fn pareto_set(
-    mut entries: Vec<(&str, Decimal)>,
+    mut entries: Vec<(Cow<'_, str>, Decimal)>,
     unit: ParetoUnit,
     share: Decimal,
     currency: Currency,
 ) -> Result<Pareto, ReportError> {
-    entries.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    entries.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut total = Decimal::ZERO;
     for (_, amount) in &entries {
         total = dadd(total, *amount)?;
@@ -1392,7 +1393,7 @@ fn pareto_set(
                 break;
             }
             held = dadd(held, *amount)?;
-            ids.push((*id).to_owned());
+            ids.push(id.to_string());
         }
     }
     let frac = |a: Decimal, b: Decimal| -> Result<Decimal, ReportError> {
@@ -1501,7 +1502,7 @@ pub fn pareto_in_base(
         group_by,
         engine::Want::pareto(unit),
     )?;
-    type Entries<'a> = (Option<&'a str>, u64, Vec<(&'a str, Decimal)>);
+    type Entries<'a> = (Option<&'a str>, u64, Vec<(Cow<'a, str>, Decimal)>);
     let mut by_key: BTreeMap<Option<&str>, Entries<'_>> = BTreeMap::new();
     for r in run.rows.iter().filter(|r| r.agg.items > 0) {
         let slot = by_key
@@ -2076,6 +2077,7 @@ pub fn portfolio_summary(
 // ---------------------------------------------------------------------------------
 
 pub(crate) mod engine {
+    use std::borrow::Cow;
     use std::collections::HashMap;
 
     use chrono::{Datelike, Months, NaiveDate};
@@ -2086,7 +2088,8 @@ pub(crate) mod engine {
         ReportError, Row, SCORE_DECIMALS, SimpleDso, Summary, SummaryConfig, days_back, overflow,
     };
     use crate::aging::{AgingFigures, AgingReport, GroupBy};
-    use crate::ledger::{Item, Ledger};
+    use crate::ledger::{CE_TO_EPOCH, NO_DAY, ledger_kind};
+    use crate::ledger::{CustomerIx, CustomerView, IdRef, ItemIx, Ledger};
     use crate::money::{Currency, Money, MoneyError};
 
     /// What to collect beyond the fixed-size sums.
@@ -2162,15 +2165,19 @@ pub(crate) mod engine {
     /// Dates and tables derived once from the configuration.
     struct Plan {
         as_of: NaiveDate,
-        as_of_day: i32,
+        /// The same dates as day numbers of the ledger's columns.
+        as_of_epoch: i32,
+        dso_start_epoch: i32,
+        cei_from_epoch: i32,
+        cei_begin_epoch: i32,
+        paid_start_epoch: i32,
+        oldest_month_epoch: i32,
         edges: Vec<i64>,
-        dso_start: NaiveDate,
         /// `month_edges[k]` = as_of − k months; month k is `(edges[k+1], edges[k]]`.
         month_edges: [NaiveDate; COUNT_BACK_MONTHS + 1],
         /// Month index by `as_of − issue date` in days.
         month_of_offset: Vec<u8>,
         cei_from: NaiveDate,
-        cei_begin: NaiveDate,
         paid_start: NaiveDate,
         score_first: i64,
         /// Score per day beyond terms from `score_first`, in units of 10^-SCORE_DECIMALS.
@@ -2214,16 +2221,22 @@ pub(crate) mod engine {
             let scores = (score_first..=score_last)
                 .map(|d| minor(config.payment_index.score(d), SCORE_DECIMALS))
                 .collect::<Result<_, _>>()?;
+            let dso_start = days_back("dso period", as_of, config.dso_days)?;
+            let paid_start = days_back("payment window", as_of, config.payment_window_days)?;
+            let epoch = |d: NaiveDate| d.num_days_from_ce() - CE_TO_EPOCH;
             Ok(Plan {
                 as_of,
-                as_of_day: as_of.num_days_from_ce(),
+                as_of_epoch: epoch(as_of),
+                dso_start_epoch: epoch(dso_start),
+                cei_from_epoch: epoch(cei_from),
+                cei_begin_epoch: epoch(cei_begin),
+                paid_start_epoch: epoch(paid_start),
+                oldest_month_epoch: epoch(month_edges.last().copied().unwrap_or(as_of)),
                 edges: config.buckets.edges().to_vec(),
-                dso_start: days_back("dso period", as_of, config.dso_days)?,
                 month_edges,
                 month_of_offset,
                 cei_from,
-                cei_begin,
-                paid_start: days_back("payment window", as_of, config.payment_window_days)?,
+                paid_start,
                 score_first,
                 scores,
             })
@@ -2310,16 +2323,14 @@ pub(crate) mod engine {
     }
 
     fn key_of(ledger: &Ledger, cix: usize, group_by: GroupBy) -> (Option<&str>, Option<&str>) {
-        let customers = ledger.customers();
-        fn id_name(c: &crate::ledger::Customer) -> (Option<&str>, Option<&str>) {
-            (Some(c.id.as_str()), Some(c.name.as_str()))
+        fn id_name(c: Option<CustomerView<'_>>) -> (Option<&str>, Option<&str>) {
+            c.map_or((None, None), |c| (Some(c.id), Some(c.name)))
         }
+        let view = |c: usize| ledger.customer_view(CustomerIx::new(c));
         match group_by {
-            GroupBy::Customer => customers.get(cix).map_or((None, None), id_name),
-            GroupBy::Segment => (customers.get(cix).and_then(|c| c.segment.as_deref()), None),
-            GroupBy::Group => customers
-                .get(ledger.group_root(cix))
-                .map_or((None, None), id_name),
+            GroupBy::Customer => id_name(view(cix)),
+            GroupBy::Segment => (view(cix).and_then(|c| c.segment()), None),
+            GroupBy::Group => id_name(view(ledger.group_root(CustomerIx::new(cix)).index())),
             GroupBy::Portfolio => (None, None),
         }
     }
@@ -2340,19 +2351,19 @@ pub(crate) mod engine {
     ) -> Result<Run<'l>, ReportError> {
         let plan = Plan::new(config)?;
         let nb = plan.edges.len() + 1;
-        let customers = ledger.customers();
+        let ncust = ledger.customer_count();
         // Rows are found by a cheap key: the customer itself, the group root's position,
         // or (for the few segment and portfolio rows) the segment name.
         let mut by_index: HashMap<(usize, Currency), usize> = HashMap::new();
         let mut by_name: HashMap<(Option<&'l str>, Currency), usize> = HashMap::new();
         let mut rows: Vec<RowAcc<'l>> = Vec::with_capacity(match group_by {
-            GroupBy::Customer => customers.len(),
+            GroupBy::Customer => ncust,
             _ => 16,
         });
-        let mut row_of_customer: Vec<usize> = Vec::with_capacity(customers.len());
-        for (cix, customer) in customers.iter().enumerate() {
+        let mut row_of_customer: Vec<usize> = Vec::with_capacity(ncust);
+        for cix in 0..ncust {
             let (key, name) = key_of(ledger, cix, group_by);
-            let currency = customer.currency;
+            let currency = ledger.currency_of(cix as u32);
             let mut new_row = || {
                 rows.push(RowAcc {
                     key,
@@ -2368,7 +2379,7 @@ pub(crate) mod engine {
             let r = match group_by {
                 GroupBy::Customer => new_row(),
                 GroupBy::Group => *by_index
-                    .entry((ledger.group_root(cix), currency))
+                    .entry((ledger.group_root(CustomerIx::new(cix)).index(), currency))
                     .or_insert_with(new_row),
                 GroupBy::Segment | GroupBy::Portfolio => {
                     *by_name.entry((key, currency)).or_insert_with(new_row)
@@ -2379,19 +2390,19 @@ pub(crate) mod engine {
         // Buckets live in one flat array (row × bucket) so that a row's sums need no
         // pointer of their own during the pass.
         let mut buckets = vec![0i128; rows.len() * nb];
-        let mut touched = vec![false; customers.len()];
+        let mut touched = vec![false; ncust];
         let mut open_items: Vec<(usize, usize, i128)> = Vec::new();
         let mut customer_open = if want.pareto_customers {
-            vec![0i128; customers.len()]
+            vec![0i128; ncust]
         } else {
             Vec::new()
         };
-        let oldest_month = plan.month_edges.last().copied().unwrap_or(plan.as_of);
-        for (ix, item) in ledger.items().iter().enumerate() {
-            if item.issue_date > plan.as_of {
+        let as_of = plan.as_of_epoch;
+        for ix in 0..ledger.item_count() {
+            if ledger.i.issue.get(ix).is_none_or(|d| *d > as_of) {
                 continue;
             }
-            let Some(cix) = ledger.customer_of_item(ix) else {
+            let Some(cix) = ledger.i.customer.get(ix).map(|c| *c as usize) else {
                 continue;
             };
             let Some(r) = row_of_customer.get(cix).copied() else {
@@ -2402,15 +2413,7 @@ pub(crate) mod engine {
             else {
                 continue;
             };
-            let c = accumulate_item(
-                ledger,
-                ix,
-                item,
-                &plan,
-                oldest_month,
-                &mut row.agg,
-                row_buckets,
-            )?;
+            let c = accumulate_item(ledger, ix, &plan, &mut row.agg, row_buckets)?;
             if c.touched
                 && let Some(t) = touched.get_mut(cix)
             {
@@ -2425,28 +2428,14 @@ pub(crate) mod engine {
                 }
             }
         }
-        let payments = ledger.payments();
-        let mut customer_of_payment = vec![usize::MAX; payments.len()];
-        for cix in 0..customers.len() {
-            for &pix in ledger.payments_of(cix) {
-                if let Some(slot) = customer_of_payment.get_mut(pix) {
-                    *slot = cix;
-                }
-            }
-        }
-        for (pix, payment) in payments.iter().enumerate() {
-            if payment.date > plan.as_of {
-                continue;
-            }
-            let Some(cix) = customer_of_payment.get(pix).copied() else {
+        for pix in 0..ledger.payment_count() {
+            let Some(cix) = ledger.p.customer.get(pix).map(|c| *c as usize) else {
                 continue;
             };
             let Some(row) = row_of_customer.get(cix).and_then(|r| rows.get_mut(*r)) else {
                 continue;
             };
-            let unapplied = ledger.payment_unapplied(pix, plan.as_of);
-            let units = unapplied.currency().minor_units();
-            let unapplied = minor(unapplied.amount(), units)?;
+            let unapplied = i128::from(ledger.payment_unapplied_minor(pix, as_of));
             if unapplied > 0 {
                 add(&mut row.agg.credits, unapplied)?;
                 row.agg.credit_items += 1;
@@ -2507,38 +2496,54 @@ pub(crate) mod engine {
         open: i128,
     }
 
-    /// Add one item to its row's sums.
+    /// Add one item to its row's sums, read from the ledger's columns (minor units and
+    /// day numbers: nothing converted, nothing allocated).
     #[inline]
     fn accumulate_item(
         ledger: &Ledger,
         ix: usize,
-        item: &Item,
         plan: &Plan,
-        oldest_month: NaiveDate,
         agg: &mut Agg,
         buckets: &mut [i128],
     ) -> Result<Contribution, ReportError> {
         let mut c = Contribution::default();
-        let as_of = plan.as_of;
-        let units = item.amount.currency().minor_units();
-        let mut settled = 0i128;
-        let mut settled_begin = 0i128;
-        let mut last: Option<NaiveDate> = None;
-        for a in ledger.applications_of_item(ix) {
-            if a.date <= as_of {
-                let amount = minor(a.amount.amount(), units)?;
-                add(&mut settled, amount)?;
-                if last.is_none_or(|l| a.date > l) {
-                    last = Some(a.date);
-                }
-                if a.date <= plan.cei_begin {
-                    add(&mut settled_begin, amount)?;
+        let as_of = plan.as_of_epoch;
+        let cols = &ledger.i;
+        let (Some(&flags), Some(&amount), Some(&issue), Some(&due), Some(&last_any)) = (
+            cols.flags.get(ix),
+            cols.amount.get(ix),
+            cols.issue.get(ix),
+            cols.due.get(ix),
+            cols.last.get(ix),
+        ) else {
+            return Ok(c);
+        };
+        let amount = i128::from(amount);
+        let (settled, settled_begin, last) = if last_any == NO_DAY {
+            (0, 0, None)
+        } else if last_any <= plan.cei_begin_epoch && last_any <= as_of {
+            let all = i128::from(cols.applied.get(ix).copied().unwrap_or_default());
+            (all, all, Some(last_any))
+        } else {
+            let mut settled = 0i128;
+            let mut settled_begin = 0i128;
+            let mut last = None;
+            for a in ledger.app_positions_of_item(ItemIx::new(ix)) {
+                let (Some(&d), Some(&m)) = (ledger.a.date.get(a), ledger.a.amount.get(a)) else {
+                    continue;
+                };
+                if d <= as_of {
+                    settled += i128::from(m);
+                    last = last.max(Some(d));
+                    if d <= plan.cei_begin_epoch {
+                        settled_begin += i128::from(m);
+                    }
                 }
             }
-        }
-        let amount = minor(item.amount.amount(), units)?;
+            (settled, settled_begin, last)
+        };
         let open = amount - settled; // settled ≤ amount: the ledger never over-applies
-        if !item.kind.is_debit() {
+        if !ledger_kind(flags).is_debit() {
             if open > 0 {
                 add(&mut agg.credits, open)?;
                 agg.credit_items += 1;
@@ -2547,7 +2552,7 @@ pub(crate) mod engine {
             return Ok(c);
         }
         if open > 0 {
-            let overdue = i64::from(plan.as_of_day) - i64::from(item.due_date.num_days_from_ce());
+            let overdue = i64::from(as_of) - i64::from(due);
             let b = plan.edges.partition_point(|e| *e < overdue);
             if let Some(slot) = buckets.get_mut(b) {
                 add(slot, open)?;
@@ -2557,9 +2562,10 @@ pub(crate) mod engine {
             if overdue <= 0 {
                 add(&mut agg.current, open)?;
             }
-            if let Some(dispute) = &item.dispute
-                && dispute.is_active(as_of)
+            if let Some(dispute) = ledger.item_dispute(ix)
+                && dispute.is_active(plan.as_of)
             {
+                let units = dispute.amount.currency().minor_units();
                 add(
                     &mut agg.disputed,
                     minor(dispute.amount.amount(), units)?.min(open),
@@ -2568,18 +2574,17 @@ pub(crate) mod engine {
             c.open = open;
             c.touched = true;
         } else if let Some(last) = last
-            && last > plan.paid_start
+            && last > plan.paid_start_epoch
         {
-            let late =
-                i64::from(last.num_days_from_ce()) - i64::from(item.due_date.num_days_from_ce());
+            let late = i64::from(last) - i64::from(due);
             agg.paid_items += 1;
             add(&mut agg.paid_amount, amount)?;
             add(&mut agg.paid_weighted_days, mul(amount, i128::from(late))?)?;
             add(&mut agg.paid_weighted_score, mul(amount, plan.score(late))?)?;
             c.touched = true;
         }
-        if item.issue_date > oldest_month {
-            let offset = plan.as_of_day - item.issue_date.num_days_from_ce();
+        if issue > plan.oldest_month_epoch {
+            let offset = as_of - issue;
             if let Some(k) = usize::try_from(offset)
                 .ok()
                 .and_then(|o| plan.month_of_offset.get(o))
@@ -2589,11 +2594,11 @@ pub(crate) mod engine {
             }
             c.touched = true;
         }
-        if item.issue_date > plan.dso_start {
+        if issue > plan.dso_start_epoch {
             add(&mut agg.sales_window, amount)?;
             c.touched = true;
         }
-        if item.issue_date >= plan.cei_from {
+        if issue >= plan.cei_from_epoch {
             add(&mut agg.cei_sales, amount)?;
             c.touched = true;
         } else {
@@ -2647,7 +2652,7 @@ pub(crate) mod engine {
             &self,
             r: &RowAcc<'l>,
             unit: ParetoUnit,
-        ) -> Result<Vec<(&'l str, Decimal)>, ReportError> {
+        ) -> Result<Vec<(Cow<'l, str>, Decimal)>, ReportError> {
             let ledger = self.ledger;
             let units = r.currency.minor_units();
             let mut out = Vec::new();
@@ -2655,17 +2660,20 @@ pub(crate) mod engine {
                 ParetoUnit::Items => {
                     out.reserve_exact(r.items.len());
                     for (ix, open) in &r.items {
-                        if let Some(item) = ledger.items().get(*ix) {
-                            out.push((item.id.as_str(), to_decimal(*open, units)?));
-                        }
+                        let id = match ledger.item_id(ItemIx::new(*ix)) {
+                            Some(IdRef::Str(s)) => Cow::Borrowed(s),
+                            Some(IdRef::Int(n)) => Cow::Owned(n.to_string()),
+                            None => continue,
+                        };
+                        out.push((id, to_decimal(*open, units)?));
                     }
                 }
                 // Each customer feeds exactly one row, so merged rows hold no repeats.
                 ParetoUnit::Customers => {
                     out.reserve_exact(r.customers_open.len());
                     for (cix, open) in &r.customers_open {
-                        if let Some(c) = ledger.customers().get(*cix) {
-                            out.push((c.id.as_str(), to_decimal(*open, units)?));
+                        if let Some(id) = ledger.customer_id(CustomerIx::new(*cix)) {
+                            out.push((Cow::Borrowed(id), to_decimal(*open, units)?));
                         }
                     }
                 }

@@ -302,7 +302,9 @@ fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseEr
             if !item.kind.is_debit() || !state.open.is_positive() {
                 continue;
             }
-            let customer = &ledger.customers()[ledger.customer_of_item(ix).unwrap()];
+            let customer = &ledger
+                .customer_at(ledger.customer_of_item(ix).unwrap())
+                .unwrap();
             let scenario = config.assign(customer).unwrap().scenario_id;
             let (level, last) = match progress.get(&item.id) {
                 Some((l, d)) if !acted.contains(&item.id) => (*l, Some(*d)),

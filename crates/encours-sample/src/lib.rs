@@ -38,8 +38,8 @@
 //! use encours_sample::{generate, SampleConfig};
 //! let config = SampleConfig { customers: 50, invoices: 400, ..SampleConfig::default() };
 //! let ledger = generate(&config)?;
-//! assert_eq!(ledger.customers().len(), 50);
-//! assert!(ledger.items().len() >= 400); // invoices plus credit notes
+//! assert_eq!(ledger.customer_count(), 50);
+//! assert!(ledger.item_count() >= 400); // invoices plus credit notes
 //! assert_eq!(ledger, generate(&config)?); // deterministic
 //! # Ok::<(), encours_core::Error>(())
 //! ```
@@ -125,7 +125,7 @@ impl SampleConfig {
 ///
 /// ```
 /// let ledger = encours_sample::sample_ledger();
-/// assert_eq!(ledger.customers().len(), 300);
+/// assert_eq!(ledger.customer_count(), 300);
 /// ```
 ///
 /// # Panics
