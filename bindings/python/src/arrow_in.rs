@@ -11,8 +11,7 @@ use arrow_array::types::{
     UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, RecordBatch};
-use arrow_schema::{DataType, SchemaRef, TimeUnit};
-use chrono::NaiveDate;
+use arrow_schema::{DataType, SchemaRef};
 use encours_core::money::{Currency, Money, MoneyError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -67,6 +66,23 @@ pub fn read_table(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<InTabl
     let reader = ArrowArrayStreamReader::try_new(stream)
         .map_err(|e| table_err("arrow", format!("cannot read {name}: {e}")))?;
     let schema = arrow_array::RecordBatchReader::schema(&reader);
+    // Two columns of one name would make the choice between them silent.
+    for (i, f) in schema.fields().iter().enumerate() {
+        if schema
+            .fields()
+            .iter()
+            .skip(i + 1)
+            .any(|g| g.name() == f.name())
+        {
+            return Err(table_err(
+                "duplicate_column",
+                format!(
+                    "{name} has two columns named {}: give each column once",
+                    f.name()
+                ),
+            ));
+        }
+    }
     let mut batches = Vec::new();
     for batch in reader {
         let batch = batch.map_err(|e| table_err("arrow", format!("cannot read {name}: {e}")))?;
@@ -140,11 +156,6 @@ impl InTable {
             .fields()
             .get(ix)
             .map_or("?", |f| f.name().as_str())
-    }
-
-    /// Total rows.
-    pub fn num_rows(&self) -> usize {
-        self.batches.iter().map(RecordBatch::num_rows).sum()
     }
 }
 
@@ -251,137 +262,6 @@ pub fn str_getter<'a>(
                 col,
                 other,
                 "text (string, large_string, string_view), an integer id, or a dictionary of text",
-            ));
-        }
-    })
-}
-
-/// Reads one column of one batch as optional dates.
-pub type DateGetter<'a> = Box<dyn Fn(usize) -> Result<Option<NaiveDate>, CellErr> + 'a>;
-
-const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
-};
-
-fn days_to_date(days: i64) -> Result<NaiveDate, CellErr> {
-    EPOCH
-        .checked_add_signed(chrono::TimeDelta::try_days(days).unwrap_or(chrono::TimeDelta::MAX))
-        .ok_or_else(|| {
-            CellErr::Other(
-                "date_out_of_range",
-                format!("{days} days since 1970-01-01 is out of range"),
-            )
-        })
-}
-
-fn from_unit(value: i64, per_day: i64, unit: &str) -> Result<Option<NaiveDate>, CellErr> {
-    if value.rem_euclid(per_day) != 0 {
-        return Err(CellErr::Other(
-            "not_a_date",
-            format!(
-                "{value} {unit} since 1970-01-01 is not midnight: dates must have no time of day"
-            ),
-        ));
-    }
-    days_to_date(value.div_euclid(per_day)).map(Some)
-}
-
-/// A date getter: date32, date64 and tz-naive timestamps at exactly midnight (what
-/// pandas makes of dates), or ISO `YYYY-MM-DD` text. A time of day is refused, never
-/// dropped.
-pub fn date_getter<'a>(
-    table: &InTable,
-    col: usize,
-    array: &'a dyn Array,
-) -> PyResult<DateGetter<'a>> {
-    Ok(match array.data_type() {
-        DataType::Date32 => {
-            let a = array.as_primitive::<arrow_array::types::Date32Type>();
-            Box::new(move |i| {
-                if a.is_valid(i) {
-                    days_to_date(i64::from(a.value(i))).map(Some)
-                } else {
-                    Ok(None)
-                }
-            })
-        }
-        DataType::Date64 => {
-            let a = array.as_primitive::<arrow_array::types::Date64Type>();
-            Box::new(move |i| {
-                if a.is_valid(i) {
-                    from_unit(a.value(i), 86_400_000, "milliseconds")
-                } else {
-                    Ok(None)
-                }
-            })
-        }
-        DataType::Timestamp(unit, None) => {
-            let (per_day, name): (i64, &'static str) = match unit {
-                TimeUnit::Second => (86_400, "seconds"),
-                TimeUnit::Millisecond => (86_400_000, "milliseconds"),
-                TimeUnit::Microsecond => (86_400_000_000, "microseconds"),
-                TimeUnit::Nanosecond => (86_400_000_000_000, "nanoseconds"),
-            };
-            let a = match unit {
-                TimeUnit::Second => array
-                    .as_primitive::<arrow_array::types::TimestampSecondType>()
-                    .values()
-                    .clone(),
-                TimeUnit::Millisecond => array
-                    .as_primitive::<arrow_array::types::TimestampMillisecondType>()
-                    .values()
-                    .clone(),
-                TimeUnit::Microsecond => array
-                    .as_primitive::<arrow_array::types::TimestampMicrosecondType>()
-                    .values()
-                    .clone(),
-                TimeUnit::Nanosecond => array
-                    .as_primitive::<arrow_array::types::TimestampNanosecondType>()
-                    .values()
-                    .clone(),
-            };
-            Box::new(move |i| {
-                if array.is_valid(i) {
-                    match a.get(i) {
-                        Some(v) => from_unit(*v, per_day, name),
-                        None => Ok(None),
-                    }
-                } else {
-                    Ok(None)
-                }
-            })
-        }
-        DataType::Timestamp(_, Some(tz)) => {
-            return Err(type_err(
-                table,
-                col,
-                array.data_type(),
-                &format!(
-                    "a date (date32); a timestamp with time zone {tz} is not a date: convert it to local dates first"
-                ),
-            ));
-        }
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) => {
-            let text = str_getter(table, col, array)?;
-            Box::new(move |i| match text(i) {
-                None => Ok(None),
-                Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|e| {
-                        CellErr::Other(
-                            "not_a_date",
-                            format!("\"{s}\" is not an ISO date YYYY-MM-DD ({e})"),
-                        )
-                    }),
-            })
-        }
-        other => {
-            return Err(type_err(
-                table,
-                col,
-                other,
-                "date32 (or date64, a timestamp at midnight, ISO text)",
             ));
         }
     })
@@ -519,24 +399,6 @@ pub fn amount_getter<'a>(
             ));
         }
     })
-}
-
-/// Reads one column of one batch as optional booleans.
-pub type BoolGetter<'a> = Box<dyn Fn(usize) -> Option<bool> + 'a>;
-
-/// A boolean getter (`bool` columns only).
-pub fn bool_getter<'a>(
-    table: &InTable,
-    col: usize,
-    array: &'a dyn Array,
-) -> PyResult<BoolGetter<'a>> {
-    match array.data_type() {
-        DataType::Boolean => {
-            let a = array.as_boolean();
-            Ok(Box::new(move |i| a.is_valid(i).then(|| a.value(i))))
-        }
-        other => Err(type_err(table, col, other, "bool")),
-    }
 }
 
 /// Parse a currency code cell, caching the last code (tables repeat a few codes).

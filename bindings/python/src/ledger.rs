@@ -1,29 +1,19 @@
 //! `Ledger`: the accounts-receivable ledger, built from Python objects, from JSON or
 //! from Arrow tables (the bulk path), with the core's as-of views.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-use encours_core::ledger::{
-    Application, Customer, Dispute, Item, ItemKind, Ledger, LedgerData, LedgerError, MatchRule,
-    Payment, Source,
-};
-use encours_core::money::Currency;
+use encours_core::ledger::{Ledger, LedgerData, LedgerError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use encours_core::{aging, metrics};
 
-use crate::arrow_in::{
-    CellErr, InTable, IntegerAmounts, amount_getter, bool_getter, cell_err, currency_cell,
-    date_getter, null_err, read_table, str_getter,
-};
-use crate::convert::{date_from_py, enum_from_str, enum_to_str, json_text, to_json};
-use crate::errors::{CoreResult, Kind, core_err, new_err};
+use crate::arrow_in::{IntegerAmounts, read_table};
+use crate::convert::{date_from_py, json_text, to_json};
+use crate::errors::{CoreResult, Kind, new_err};
 use crate::money::PyMoney;
 use crate::records::{PyApplication, PyCustomer, PyItem, PyPayment, money_arg};
 use crate::reports;
-use crate::table::{Col, PyTable, TableBuilder};
+use crate::table::PyTable;
 
 /// The accounts-receivable ledger: customers, items (invoices, debit and credit
 /// notes), payments and the applications of payments and credit notes to items.
@@ -158,30 +148,15 @@ impl PyLedger {
             .filter(|a| !a.is_none())
             .map(|a| read_table(a, "applications"))
             .transpose()?;
-        let c = read_customers(&customers, ints)?;
-        drop(customers);
-        // Indexes borrow the ids already owned by the records: no second copy of a
-        // million keys.
-        let idx: HashMap<&str, Currency> = c.iter().map(|c| (c.id.as_str(), c.currency)).collect();
-        let i = read_items(&invoices, &idx, ints)?;
-        drop(invoices);
-        let item_ix: HashMap<&str, usize> = i
-            .iter()
-            .enumerate()
-            .map(|(k, it)| (it.id.as_str(), k))
-            .collect();
-        let (p, mut a) = match &payments {
-            Some(t) => read_payments(t, &idx, &i, &item_ix, ints, applications.is_none())?,
-            None => (Vec::new(), Vec::new()),
-        };
-        drop(payments);
-        if let Some(t) = &applications {
-            a = read_applications(t, &i, &item_ix, ints)?;
-        }
-        drop(applications);
-        drop(item_ix);
-        drop(idx);
-        let inner = py.detach(|| Ledger::new(c, i, p, a)).py()?;
+        let inner = py.detach(|| {
+            crate::arrow_ledger::ledger_from_tables(
+                &customers,
+                &invoices,
+                payments.as_ref(),
+                applications.as_ref(),
+                ints,
+            )
+        })?;
         Ok(PyLedger { inner })
     }
 
@@ -350,49 +325,13 @@ impl PyLedger {
 
     /// Every item issued by `as_of` with its state at the end of that day, as a
     /// Table: item_id, customer_id, kind, issue_date, due_date, currency, amount,
-    /// open, settled, last_settlement.
+    /// open, settled, last_settlement. Built as Arrow arrays straight from the
+    /// ledger's columns; ids keep the type they came in (integers stay integers).
     fn item_states(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyTable> {
         let d = date_from_py(as_of, "as_of")?;
         let ledger = &self.inner;
-        let cols = py.detach(|| {
-            let mut id = Vec::new();
-            let mut cust = Vec::new();
-            let mut kind = Vec::new();
-            let mut issue = Vec::new();
-            let mut due = Vec::new();
-            let mut cur = Vec::new();
-            let mut amount = Vec::new();
-            let mut open = Vec::new();
-            let mut settled = Vec::new();
-            let mut last = Vec::new();
-            for (ix, item) in ledger.items().iter().enumerate() {
-                let Some(s) = ledger.item_state(ix, d) else {
-                    continue;
-                };
-                id.push(Some(item.id.clone()));
-                cust.push(Some(item.customer_id.clone()));
-                kind.push(Some(enum_to_str(&item.kind)));
-                issue.push(Some(item.issue_date));
-                due.push(Some(item.due_date));
-                cur.push(Some(item.amount.currency().code().to_owned()));
-                amount.push(Some(item.amount.amount()));
-                open.push(Some(s.open.amount()));
-                settled.push(Some(s.settled.amount()));
-                last.push(s.last_settlement);
-            }
-            TableBuilder::new()
-                .col("item_id", Col::Str(id))
-                .col("customer_id", Col::Str(cust))
-                .col("kind", Col::Str(kind))
-                .col("issue_date", Col::Date(issue))
-                .col("due_date", Col::Date(due))
-                .col("currency", Col::Str(cur))
-                .col("amount", Col::Dec(amount))
-                .col("open", Col::Dec(open))
-                .col("settled", Col::Dec(settled))
-                .col("last_settlement", Col::Date(last))
-        });
-        cols.finish()
+        py.detach(|| crate::arrow_out::item_states(ledger, d))?
+            .finish()
     }
 
     /// Every customer's balance at the end of `as_of`, as a Table: customer_id,
@@ -400,22 +339,8 @@ impl PyLedger {
     fn balances(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyTable> {
         let d = date_from_py(as_of, "as_of")?;
         let ledger = &self.inner;
-        let built = py.detach(|| -> Result<TableBuilder, LedgerError> {
-            let mut id = Vec::new();
-            let mut cur = Vec::new();
-            let mut bal = Vec::new();
-            for c in ledger.customers() {
-                let b = ledger.balance(&c.id, d)?;
-                id.push(Some(c.id.clone()));
-                cur.push(Some(c.currency.code().to_owned()));
-                bal.push(Some(b.amount()));
-            }
-            Ok(TableBuilder::new()
-                .col("customer_id", Col::Str(id))
-                .col("currency", Col::Str(cur))
-                .col("balance", Col::Dec(bal)))
-        });
-        built.py()?.finish()
+        py.detach(|| crate::arrow_out::balances(ledger, d))?
+            .finish()
     }
 
     /// Today's dunning plan (`encours.DunningPlan`): the reminders, letters, calls and
@@ -648,340 +573,6 @@ impl PyLedger {
             self.inner.application_count()
         )
     }
-}
-
-// ---------------------------------------------------------------------------- tables in
-
-/// Read an optional text column of a batch.
-macro_rules! opt_col {
-    ($t:expr, $batch:expr, $names:expr) => {
-        match $t.find($names) {
-            Some(ix) => Some((ix, str_getter($t, ix, $batch.column(ix).as_ref())?)),
-            None => None,
-        }
-    };
-}
-
-fn opt_text(col: &Option<(usize, crate::arrow_in::StrGetter<'_>)>, row: usize) -> Option<String> {
-    col.as_ref()
-        .and_then(|(_, g)| g(row))
-        .map(|s| s.into_owned())
-}
-
-/// Customers.
-fn read_customers(t: &InTable, ints: IntegerAmounts) -> PyResult<Vec<Customer>> {
-    let id_ix = t.require(&["customer_id", "id"])?;
-    let cur_ix = t.require(&["currency"])?;
-    let mut out = Vec::with_capacity(t.num_rows());
-    let mut cache = Vec::new();
-    let mut base = 0;
-    for batch in &t.batches {
-        let id = str_getter(t, id_ix, batch.column(id_ix).as_ref())?;
-        let cur = str_getter(t, cur_ix, batch.column(cur_ix).as_ref())?;
-        let name = opt_col!(t, batch, &["name"]);
-        let segment = opt_col!(t, batch, &["segment"]);
-        let parent = opt_col!(t, batch, &["parent", "parent_id"]);
-        let country = opt_col!(t, batch, &["country"]);
-        let terms = opt_col!(t, batch, &["payment_terms"]);
-        let calendar = opt_col!(t, batch, &["calendar"]);
-        let scenario = opt_col!(t, batch, &["dunning_scenario"]);
-        let risk = opt_col!(t, batch, &["risk_class"]);
-        let limit = match t.find(&["credit_limit"]) {
-            Some(ix) => Some((ix, amount_getter(t, ix, batch.column(ix).as_ref(), ints)?)),
-            None => None,
-        };
-        for r in 0..batch.num_rows() {
-            let row = base + r;
-            let id = id(r).ok_or_else(|| null_err(t, row, id_ix))?.into_owned();
-            let code = cur(r).ok_or_else(|| null_err(t, row, cur_ix))?;
-            let currency =
-                currency_cell(&mut cache, &code).map_err(|e| cell_err(t, row, cur_ix, e))?;
-            let name = opt_text(&name, r).unwrap_or_else(|| id.clone());
-            let mut c = Customer::new(id, name, currency);
-            c.segment = opt_text(&segment, r);
-            c.parent = opt_text(&parent, r);
-            c.country = opt_text(&country, r);
-            c.payment_terms = opt_text(&terms, r);
-            c.calendar = opt_text(&calendar, r);
-            c.dunning_scenario = opt_text(&scenario, r);
-            c.risk_class = opt_text(&risk, r);
-            if let Some((ix, g)) = &limit {
-                c.credit_limit = g(r, currency).map_err(|e| cell_err(t, row, *ix, e))?;
-            }
-            out.push(c);
-        }
-        base += batch.num_rows();
-    }
-    Ok(out)
-}
-
-/// The currency of a row: its own `currency` cell, else its customer's. An unknown
-/// customer gets a placeholder: the core refuses the row for the unknown customer
-/// before it looks at the currency.
-fn row_currency(
-    own: &Option<(usize, crate::arrow_in::StrGetter<'_>)>,
-    r: usize,
-    customer: Option<&str>,
-    idx: &HashMap<&str, Currency>,
-    cache: &mut Vec<(String, Currency)>,
-) -> Result<(Currency, Option<usize>), CellErr> {
-    if let Some((ix, g)) = own
-        && let Some(code) = g(r)
-    {
-        return currency_cell(cache, &code).map(|c| (c, Some(*ix)));
-    }
-    Ok((
-        customer
-            .and_then(|c| idx.get(c))
-            .copied()
-            .unwrap_or(Currency::EUR),
-        None,
-    ))
-}
-
-/// Items.
-fn read_items(
-    t: &InTable,
-    idx: &HashMap<&str, Currency>,
-    ints: IntegerAmounts,
-) -> PyResult<Vec<Item>> {
-    let id_ix = t.require(&["invoice_id", "item_id"])?;
-    let cust_ix = t.require(&["customer_id"])?;
-    let issue_ix = t.require(&["issue_date"])?;
-    let amount_ix = t.require(&["amount"])?;
-    let due_ix = t.find(&["due_date"]);
-    let mut out = Vec::with_capacity(t.num_rows());
-    let mut cache = Vec::new();
-    let mut base = 0;
-    for batch in &t.batches {
-        let id = str_getter(t, id_ix, batch.column(id_ix).as_ref())?;
-        let cust = str_getter(t, cust_ix, batch.column(cust_ix).as_ref())?;
-        let issue = date_getter(t, issue_ix, batch.column(issue_ix).as_ref())?;
-        let amount = amount_getter(t, amount_ix, batch.column(amount_ix).as_ref(), ints)?;
-        let due = match due_ix {
-            Some(ix) => Some(date_getter(t, ix, batch.column(ix).as_ref())?),
-            None => None,
-        };
-        let currency = opt_col!(t, batch, &["currency"]);
-        let kind = opt_col!(t, batch, &["kind"]);
-        let reference = opt_col!(t, batch, &["reference"]);
-        let disputed = match t.find(&["disputed"]) {
-            Some(ix) => Some(bool_getter(t, ix, batch.column(ix).as_ref())?),
-            None => None,
-        };
-        for r in 0..batch.num_rows() {
-            let row = base + r;
-            let id = id(r).ok_or_else(|| null_err(t, row, id_ix))?.into_owned();
-            let customer = cust(r)
-                .ok_or_else(|| null_err(t, row, cust_ix))?
-                .into_owned();
-            let issue_date = issue(r)
-                .map_err(|e| cell_err(t, row, issue_ix, e))?
-                .ok_or_else(|| null_err(t, row, issue_ix))?;
-            let kind: ItemKind = match kind.as_ref().and_then(|(_, g)| g(r)) {
-                None => ItemKind::Invoice,
-                Some(k) => enum_from_str("item kind", &k).map_err(|e| {
-                    let ix = kind.as_ref().map_or(0, |(ix, _)| *ix);
-                    Python::attach(|py| {
-                        cell_err(
-                            t,
-                            row,
-                            ix,
-                            CellErr::Other("invalid_choice", e.value(py).to_string()),
-                        )
-                    })
-                })?,
-            };
-            let due_date = match &due {
-                Some(g) => g(r).map_err(|e| cell_err(t, row, due_ix.unwrap_or(0), e))?,
-                None => None,
-            };
-            let due_date = match (due_date, kind) {
-                (Some(d), _) => d,
-                (None, ItemKind::CreditNote) => issue_date,
-                (None, _) => {
-                    return Err(match due_ix {
-                        Some(ix) => null_err(t, row, ix),
-                        None => t
-                            .require(&["due_date"])
-                            .err()
-                            .unwrap_or_else(|| null_err(t, row, 0)),
-                    });
-                }
-            };
-            let (cur, _) = row_currency(&currency, r, Some(&customer), idx, &mut cache)
-                .map_err(|e| cell_err(t, row, currency.as_ref().map_or(0, |(ix, _)| *ix), e))?;
-            let amount = amount(r, cur)
-                .map_err(|e| cell_err(t, row, amount_ix, e))?
-                .ok_or_else(|| null_err(t, row, amount_ix))?;
-            let mut item = Item::invoice(id, customer, issue_date, due_date, amount);
-            item.kind = kind;
-            item.reference = opt_text(&reference, r);
-            if disputed.as_ref().and_then(|g| g(r)) == Some(true) {
-                // A bare flag says the whole item is contested, since its issue.
-                item.dispute = Some(Dispute::new(amount, issue_date));
-            }
-            out.push(item);
-        }
-        base += batch.num_rows();
-    }
-    Ok(out)
-}
-
-/// Payments, and the applications they imply when each names its invoice.
-fn read_payments(
-    t: &InTable,
-    idx: &HashMap<&str, Currency>,
-    items: &[Item],
-    item_ix: &HashMap<&str, usize>,
-    ints: IntegerAmounts,
-    apply_to_invoice: bool,
-) -> PyResult<(Vec<Payment>, Vec<Application>)> {
-    let id_ix = t.require(&["payment_id", "id"])?;
-    let date_ix = t.require(&["pay_date", "date", "payment_date"])?;
-    let amount_ix = t.require(&["amount"])?;
-    let cust_ix = t.find(&["customer_id"]);
-    let inv_ix = t.find(&["invoice_id", "item_id"]);
-    if cust_ix.is_none() && inv_ix.is_none() {
-        return Err(t
-            .require(&["customer_id", "invoice_id"])
-            .err()
-            .unwrap_or_else(|| null_err(t, 0, 0)));
-    }
-    let mut out = Vec::with_capacity(t.num_rows());
-    let mut apps = Vec::new();
-    let mut cache = Vec::new();
-    let mut base = 0;
-    for batch in &t.batches {
-        let id = str_getter(t, id_ix, batch.column(id_ix).as_ref())?;
-        let date = date_getter(t, date_ix, batch.column(date_ix).as_ref())?;
-        let amount = amount_getter(t, amount_ix, batch.column(amount_ix).as_ref(), ints)?;
-        let cust = opt_col!(t, batch, &["customer_id"]);
-        let inv = opt_col!(t, batch, &["invoice_id", "item_id"]);
-        let currency = opt_col!(t, batch, &["currency"]);
-        let reference = opt_col!(t, batch, &["reference"]);
-        for r in 0..batch.num_rows() {
-            let row = base + r;
-            let id = id(r).ok_or_else(|| null_err(t, row, id_ix))?.into_owned();
-            let pay_date = date(r)
-                .map_err(|e| cell_err(t, row, date_ix, e))?
-                .ok_or_else(|| null_err(t, row, date_ix))?;
-            let invoice = opt_text(&inv, r);
-            let item = invoice
-                .as_ref()
-                .and_then(|i| item_ix.get(i.as_str()))
-                .and_then(|p| items.get(*p));
-            let customer = match (opt_text(&cust, r), item, &invoice) {
-                (Some(c), _, _) => c,
-                (None, Some(item), _) => item.customer_id.clone(),
-                (None, None, Some(inv)) => {
-                    return Err(core_err(LedgerError::Unknown {
-                        kind: "item",
-                        id: inv.clone(),
-                        referenced_by: format!("payment \"{id}\""),
-                    }));
-                }
-                (None, None, None) => {
-                    return Err(null_err(t, row, cust_ix.or(inv_ix).unwrap_or(0)));
-                }
-            };
-            let (cur, _) = row_currency(&currency, r, Some(&customer), idx, &mut cache)
-                .map_err(|e| cell_err(t, row, currency.as_ref().map_or(0, |(ix, _)| *ix), e))?;
-            let amount = amount(r, cur)
-                .map_err(|e| cell_err(t, row, amount_ix, e))?
-                .ok_or_else(|| null_err(t, row, amount_ix))?;
-            if apply_to_invoice && let Some(inv) = invoice {
-                apps.push(Application {
-                    source: Source::Payment(id.clone()),
-                    item_id: inv,
-                    date: pay_date,
-                    amount,
-                    rule: MatchRule::Explicit,
-                });
-            }
-            let mut p = Payment::new(id, customer, pay_date, amount);
-            p.reference = opt_text(&reference, r);
-            out.push(p);
-        }
-        base += batch.num_rows();
-    }
-    Ok((out, apps))
-}
-
-/// Explicit applications: `payment_id` or `credit_note_id`, `item_id`, `date`,
-/// `amount`, optional `rule`.
-fn read_applications(
-    t: &InTable,
-    items: &[Item],
-    item_ix: &HashMap<&str, usize>,
-    ints: IntegerAmounts,
-) -> PyResult<Vec<Application>> {
-    let item_col = t.require(&["item_id", "invoice_id"])?;
-    let date_ix = t.require(&["date", "applied_on"])?;
-    let amount_ix = t.require(&["amount"])?;
-    let pay_ix = t.find(&["payment_id"]);
-    let cn_ix = t.find(&["credit_note_id"]);
-    if pay_ix.is_none() && cn_ix.is_none() {
-        return Err(t
-            .require(&["payment_id", "credit_note_id"])
-            .err()
-            .unwrap_or_else(|| null_err(t, 0, 0)));
-    }
-    let mut out = Vec::with_capacity(t.num_rows());
-    let mut base = 0;
-    for batch in &t.batches {
-        let item = str_getter(t, item_col, batch.column(item_col).as_ref())?;
-        let date = date_getter(t, date_ix, batch.column(date_ix).as_ref())?;
-        let amount = amount_getter(t, amount_ix, batch.column(amount_ix).as_ref(), ints)?;
-        let pay = opt_col!(t, batch, &["payment_id"]);
-        let cn = opt_col!(t, batch, &["credit_note_id"]);
-        let rule = opt_col!(t, batch, &["rule"]);
-        for r in 0..batch.num_rows() {
-            let row = base + r;
-            let item_id = item(r)
-                .ok_or_else(|| null_err(t, row, item_col))?
-                .into_owned();
-            let source = match (opt_text(&pay, r), opt_text(&cn, r)) {
-                (Some(p), _) => Source::Payment(p),
-                (None, Some(c)) => Source::CreditNote(c),
-                (None, None) => return Err(null_err(t, row, pay_ix.or(cn_ix).unwrap_or(0))),
-            };
-            let d: NaiveDate = date(r)
-                .map_err(|e| cell_err(t, row, date_ix, e))?
-                .ok_or_else(|| null_err(t, row, date_ix))?;
-            // The item's currency; an unknown item is refused by the core first.
-            let cur = item_ix
-                .get(item_id.as_str())
-                .and_then(|p| items.get(*p))
-                .map_or(Currency::EUR, |i| i.amount.currency());
-            let amount = amount(r, cur)
-                .map_err(|e| cell_err(t, row, amount_ix, e))?
-                .ok_or_else(|| null_err(t, row, amount_ix))?;
-            let rule = match opt_text(&rule, r) {
-                None => MatchRule::Explicit,
-                Some(s) => enum_from_str::<MatchRule>("rule", &s).map_err(|e| {
-                    let ix = rule.as_ref().map_or(0, |(ix, _)| *ix);
-                    Python::attach(|py| {
-                        cell_err(
-                            t,
-                            row,
-                            ix,
-                            CellErr::Other("invalid_choice", e.value(py).to_string()),
-                        )
-                    })
-                })?,
-            };
-            out.push(Application {
-                source,
-                item_id,
-                date: d,
-                amount,
-                rule,
-            });
-        }
-        base += batch.num_rows();
-    }
-    Ok(out)
 }
 
 /// Register the class.

@@ -11,6 +11,8 @@
 #[macro_use]
 mod values;
 mod arrow_in;
+mod arrow_ledger;
+mod arrow_out;
 mod calendar;
 mod convert;
 mod dunning;

@@ -30,6 +30,8 @@ pub enum Col {
     Int(Vec<Option<i64>>),
     /// Flags.
     Bool(Vec<Option<bool>>),
+    /// An array built elsewhere (straight from the ledger's columns).
+    Array(ArrayRef),
 }
 
 /// Builds a table column by column, all of the same length.
@@ -72,6 +74,7 @@ impl TableBuilder {
                     (DataType::Date32, Arc::new(Date32Array::from(days)))
                 }
                 Col::Dec(v) => decimal_column(v)?,
+                Col::Array(a) => (a.data_type().clone(), a),
             };
             fields.push(Field::new(name, dt, true));
             arrays.push(array);
@@ -83,6 +86,15 @@ impl TableBuilder {
             batches: vec![batch],
         })
     }
+}
+
+/// decimal128(38, `scale`) from integers already at that scale (minor units).
+pub fn decimal_from_minor(values: Vec<i128>, scale: u32) -> PyResult<ArrayRef> {
+    let scale_i8 = i8::try_from(scale).unwrap_or(28);
+    let array = Decimal128Array::from(values)
+        .with_precision_and_scale(38, scale_i8)
+        .map_err(arrow_err)?;
+    Ok(Arc::new(array))
 }
 
 /// decimal128(38, s) with s the largest scale present, so every value is exact. A

@@ -173,6 +173,11 @@ impl IdColumn {
         }
     }
 
+    /// The ids, when they are integers.
+    pub(crate) fn ints(&self) -> Option<&[i64]> {
+        self.ints.as_deref()
+    }
+
     /// Whether ids are integers.
     pub(crate) fn is_int(&self) -> bool {
         self.ints.is_some()

@@ -53,7 +53,9 @@ mod views;
 
 pub use ids::IdRef;
 pub use records::*;
-pub use views::{CustomerView, ItemView, PaymentView, Positions};
+pub use views::{
+    CustomerColumnsView, CustomerView, ItemColumnsView, ItemView, PaymentView, Positions,
+};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

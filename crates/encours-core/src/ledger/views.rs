@@ -335,4 +335,80 @@ impl Ledger {
             rule: rule_of(tag),
         })
     }
+
+    /// The item columns, for bulk readers (Arrow export): positions are indexes.
+    pub fn item_columns(&self) -> ItemColumnsView<'_> {
+        ItemColumnsView { ledger: self }
+    }
+
+    /// The customer columns, for bulk readers.
+    pub fn customer_columns(&self) -> CustomerColumnsView<'_> {
+        CustomerColumnsView { ledger: self }
+    }
+}
+
+/// Read access to the item columns (see [`Ledger::item_columns`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ItemColumnsView<'a> {
+    ledger: &'a Ledger,
+}
+
+impl<'a> ItemColumnsView<'a> {
+    /// Customer position of each item.
+    pub fn customer(&self) -> &'a [u32] {
+        &self.ledger.i.customer
+    }
+    /// Issue dates, as days since 1970-01-01 (Arrow `date32`).
+    pub fn issue_day(&self) -> &'a [i32] {
+        &self.ledger.i.issue
+    }
+    /// Due dates, as days since 1970-01-01.
+    pub fn due_day(&self) -> &'a [i32] {
+        &self.ledger.i.due
+    }
+    /// Amounts in minor units of the customer's currency.
+    pub fn amount_minor(&self) -> &'a [i64] {
+        &self.ledger.i.amount
+    }
+    /// The ids, when they are integers.
+    pub fn int_ids(&self) -> Option<&'a [i64]> {
+        self.ledger.i.ids.ints()
+    }
+    /// The kind of the item at `ix`.
+    pub fn kind(&self, ix: usize) -> ItemKind {
+        kind_of(self.ledger.i.flags.get(ix).copied().unwrap_or_default())
+    }
+    /// Settled minor units and the latest settlement day (days since 1970-01-01) of
+    /// the item at `ix` at the end of `as_of`.
+    pub fn settled(&self, ix: usize, as_of: NaiveDate) -> (i64, Option<i32>) {
+        let (s, last) = self.ledger.item_settled(ix, super::store::day(as_of));
+        (s, (last != super::store::NO_DAY).then_some(last))
+    }
+    /// `as_of` as a day number of these columns.
+    pub fn day(as_of: NaiveDate) -> i32 {
+        super::store::day(as_of)
+    }
+}
+
+/// Read access to the customer columns (see [`Ledger::customer_columns`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerColumnsView<'a> {
+    ledger: &'a Ledger,
+}
+
+impl<'a> CustomerColumnsView<'a> {
+    /// Currency of each customer.
+    pub fn currency(&self) -> &'a [Currency] {
+        &self.ledger.c.currency
+    }
+    /// The ids, when they came as integers.
+    pub fn int_ids(&self) -> Option<&'a [i64]> {
+        self.ledger.c.ids.ints()
+    }
+    /// A customer's balance in minor units at the end of `as_of` (open debits less
+    /// open credits and unapplied cash).
+    pub fn balance_minor(&self, customer: usize, as_of: NaiveDate) -> i128 {
+        self.ledger
+            .balance_minor(CustomerIx::new(customer), super::store::day(as_of))
+    }
 }
