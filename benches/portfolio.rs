@@ -42,7 +42,10 @@ fn big() -> (SampleConfig, Ledger) {
 fn open_pass(ledger: &Ledger, as_of: chrono::NaiveDate) -> (usize, MultiCurrency) {
     let mut open = MultiCurrency::new();
     let mut count = 0;
-    for (ix, item) in ledger.items().iter().enumerate() {
+    for ix in 0..ledger.item_count() {
+        let Some(item) = ledger.item_view(ix) else {
+            continue;
+        };
         if item.kind == ItemKind::CreditNote {
             continue;
         }

@@ -289,6 +289,12 @@ impl PyLedger {
         self.inner.application_count()
     }
 
+    /// Bytes the ledger's columns and indexes hold (customers, items, payments and
+    /// applications), for capacity planning.
+    fn memory_bytes(&self) -> usize {
+        self.inner.heap_bytes()
+    }
+
     /// A customer by id, or None.
     fn customer(&self, id: &str) -> Option<PyCustomer> {
         self.inner.customer(id).map(PyCustomer)

@@ -48,7 +48,7 @@ pub trait TextColumn: Sync {
     fn get(&self, row: usize) -> Option<&str>;
 }
 
-impl TextColumn for [String] {
+impl TextColumn for Vec<String> {
     fn len(&self) -> usize {
         <[String]>::len(self)
     }
@@ -57,7 +57,7 @@ impl TextColumn for [String] {
     }
 }
 
-impl TextColumn for [&str] {
+impl TextColumn for Vec<&str> {
     fn len(&self) -> usize {
         <[&str]>::len(self)
     }
@@ -66,7 +66,7 @@ impl TextColumn for [&str] {
     }
 }
 
-impl TextColumn for [Option<String>] {
+impl TextColumn for Vec<Option<String>> {
     fn len(&self) -> usize {
         <[Option<String>]>::len(self)
     }

@@ -92,13 +92,24 @@ impl Table {
         self.slots.len().wrapping_sub(1)
     }
 
+    /// The first slot probed for a hash: the top bits of a Fibonacci multiply, so
+    /// sequential integer ids (invoice numbers) spread over the table whatever the
+    /// low bits of their hash look like.
+    fn start(&self, hash: u64) -> usize {
+        let bits = self.slots.len().trailing_zeros();
+        if bits == 0 {
+            return 0;
+        }
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
     /// The position whose key `eq` accepts, probing from `hash`.
     fn find(&self, hash: u64, eq: impl Fn(usize) -> bool) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
         let mask = self.mask();
-        let mut at = (hash as usize) & mask;
+        let mut at = self.start(hash);
         loop {
             let slot = *self.slots.get(at)?;
             if slot == 0 {
@@ -115,7 +126,7 @@ impl Table {
     /// Insert a position known to be absent.
     fn insert(&mut self, hash: u64, pos: u32) {
         let mask = self.mask();
-        let mut at = (hash as usize) & mask;
+        let mut at = self.start(hash);
         while let Some(slot) = self.slots.get_mut(at) {
             if *slot == 0 {
                 *slot = pos + 1;
