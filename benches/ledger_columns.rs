@@ -11,7 +11,7 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use encours::ledger::Ledger;
 use encours::ledger::columns::{
-    Amounts, CustomerColumns, Currencies, Ids, ItemColumns, LedgerBuilder, PaymentColumns,
+    Amounts, Currencies, CustomerColumns, Ids, ItemColumns, LedgerBuilder, PaymentColumns,
 };
 use encours::ledger::{Customer, Item, Payment};
 use encours::money::{Currency, Money};
@@ -21,14 +21,21 @@ use encours::money::{Currency, Money};
 fn bulk(n_customers: usize, n_items: usize) -> Ledger {
     let cust: Vec<i64> = (0..n_customers as i64).collect();
     let ids: Vec<i64> = (0..n_items as i64).map(|i| 1_000_000 + i).collect();
-    let item_cust: Vec<i64> = (0..n_items).map(|i| (i * 7919 % n_customers) as i64).collect();
+    let item_cust: Vec<i64> = (0..n_items)
+        .map(|i| (i * 7919 % n_customers) as i64)
+        .collect();
     let issue: Vec<i32> = (0..n_items).map(|i| 19_700 + (i % 730) as i32).collect();
     let due: Vec<i32> = issue.iter().map(|d| d + 45).collect();
-    let amount: Vec<i64> = (0..n_items).map(|i| 5_000 + (i as i64 * 37) % 1_000_000).collect();
+    let amount: Vec<i64> = (0..n_items)
+        .map(|i| 5_000 + (i as i64 * 37) % 1_000_000)
+        .collect();
     let pay_date: Vec<i32> = due.iter().map(|d| d + 10).collect();
     let mut b = LedgerBuilder::new();
-    b.customers(&CustomerColumns::new(Ids::Int(&cust), Currencies::One(Currency::EUR)))
-        .unwrap();
+    b.customers(&CustomerColumns::new(
+        Ids::Int(&cust),
+        Currencies::One(Currency::EUR),
+    ))
+    .unwrap();
     b.items(&ItemColumns::new(
         Ids::Int(&ids),
         Ids::Int(&item_cust),
@@ -46,19 +53,38 @@ fn bulk(n_customers: usize, n_items: usize) -> Ledger {
 
 /// One customer with `n` invoices (and, for netting, as many credit notes).
 fn one_customer(n: usize, credits: bool) -> Ledger {
-    let d = |k: usize| chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new((k % 700) as u64);
+    let d = |k: usize| {
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new((k % 700) as u64)
+    };
     let eur = |c: i64| Money::from_minor(c, Currency::EUR);
     let mut items = Vec::with_capacity(n * 2);
     for k in 0..n {
-        items.push(Item::invoice(format!("F{k}"), "C1", d(k), d(k + 30), eur(10_000 + (k as i64 % 97))));
+        items.push(Item::invoice(
+            format!("F{k}"),
+            "C1",
+            d(k),
+            d(k + 30),
+            eur(10_000 + (k as i64 % 97)),
+        ));
         if credits {
-            items.push(Item::credit_note(format!("A{k}"), "C1", d(k + 1), eur(3_000)));
+            items.push(Item::credit_note(
+                format!("A{k}"),
+                "C1",
+                d(k + 1),
+                eur(3_000),
+            ));
         }
     }
     let payments = (0..100)
         .map(|k| Payment::new(format!("P{k}"), "C1", d(800), eur(25_001 + k)))
         .collect();
-    Ledger::new(vec![Customer::new("C1", "A", Currency::EUR)], items, payments, vec![]).unwrap()
+    Ledger::new(
+        vec![Customer::new("C1", "A", Currency::EUR)],
+        items,
+        payments,
+        vec![],
+    )
+    .unwrap()
 }
 
 fn benches(c: &mut Criterion) {
@@ -69,7 +95,9 @@ fn benches(c: &mut Criterion) {
         "bulk 1M: {} bytes per invoice (items, payments, applications and indexes)",
         l.heap_bytes() / l.item_count()
     );
-    g.bench_function("1m_invoices_1m_payments", |b| b.iter(|| black_box(bulk(100_000, 1_000_000))));
+    g.bench_function("1m_invoices_1m_payments", |b| {
+        b.iter(|| black_box(bulk(100_000, 1_000_000)))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("one_customer");

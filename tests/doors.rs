@@ -6,7 +6,7 @@
 use chrono::{Days, NaiveDate};
 use encours::aging::{AgingBuckets, GroupBy, aging};
 use encours::ledger::columns::{
-    Amounts, ApplicationColumns, CustomerColumns, Currencies, Ids, ItemColumns, LedgerBuilder,
+    Amounts, ApplicationColumns, Currencies, CustomerColumns, Ids, ItemColumns, LedgerBuilder,
     PaymentColumns, TextColumn,
 };
 use encours::ledger::{Ledger, LedgerData, MatchRule, Source};
@@ -24,16 +24,16 @@ fn through_columns(data: &LedgerData, batch: usize) -> Ledger {
     let mut b = LedgerBuilder::new();
     for part in data.customers.chunks(batch) {
         // Tags, external scores and blocks have no column: such batches go as records.
-        if part
-            .iter()
-            .any(|c| !c.tags.is_empty() || !c.external_scores.is_empty() || c.dunning_block.is_some())
-        {
+        if part.iter().any(|c| {
+            !c.tags.is_empty() || !c.external_scores.is_empty() || c.dunning_block.is_some()
+        }) {
             b.customer_records(part.to_vec()).unwrap();
             continue;
         }
-        let text = |f: &dyn Fn(&encours::ledger::Customer) -> Option<String>| -> Vec<Option<String>> {
-            part.iter().map(f).collect()
-        };
+        let text =
+            |f: &dyn Fn(&encours::ledger::Customer) -> Option<String>| -> Vec<Option<String>> {
+                part.iter().map(f).collect()
+            };
         let ids: Vec<&str> = part.iter().map(|c| c.id.as_str()).collect();
         let names: Vec<&str> = part.iter().map(|c| c.name.as_str()).collect();
         let currencies: Vec<Currency> = part.iter().map(|c| c.currency).collect();
@@ -69,7 +69,10 @@ fn through_columns(data: &LedgerData, batch: usize) -> Ledger {
         let simple = part.iter().all(|i| {
             i.dunning_block.is_none()
                 && i.dispute.as_ref().is_none_or(|d| {
-                    d.amount == i.amount && d.opened_on == i.issue_date && d.resolved_on.is_none() && d.reason.is_none()
+                    d.amount == i.amount
+                        && d.opened_on == i.issue_date
+                        && d.resolved_on.is_none()
+                        && d.reason.is_none()
                 })
         });
         if !simple {
@@ -146,7 +149,12 @@ fn through_columns(data: &LedgerData, batch: usize) -> Ledger {
 /// Every report the core computes from a ledger, as one comparable value.
 fn reports(l: &Ledger, as_of: NaiveDate) -> String {
     let mut out = String::new();
-    for g in [GroupBy::Customer, GroupBy::Segment, GroupBy::Group, GroupBy::Portfolio] {
+    for g in [
+        GroupBy::Customer,
+        GroupBy::Segment,
+        GroupBy::Group,
+        GroupBy::Portfolio,
+    ] {
         let a = aging(l, as_of, &AgingBuckets::standard(), g).unwrap();
         out.push_str(&format!("{a:?}\n"));
     }
@@ -189,14 +197,20 @@ fn the_loader_rules_hold_for_every_door() {
     // A payment that names its invoice is applied to it; a disputed flag is a dispute
     // of the whole item since its issue date; a row currency must be the customer's.
     let mut b = LedgerBuilder::new();
-    b.customers(&CustomerColumns::new(Ids::Int(&[7]), Currencies::One(Currency::EUR)))
-        .unwrap();
+    b.customers(&CustomerColumns::new(
+        Ids::Int(&[7]),
+        Currencies::One(Currency::EUR),
+    ))
+    .unwrap();
     let mut items = ItemColumns::new(
         Ids::Int(&[1, 2]),
         Ids::Int(&[7, 7]),
         &[19_723, 19_723],
         Some(&[19_753, 19_753]),
-        Amounts::Scaled { values: &[120_000, 5_000], scale: 2 },
+        Amounts::Scaled {
+            values: &[120_000, 5_000],
+            scale: 2,
+        },
     );
     items.disputed = Some(&[false, true]);
     b.items(&items).unwrap();
@@ -214,14 +228,20 @@ fn the_loader_rules_hold_for_every_door() {
     assert_eq!(l.item_columns().int_ids(), Some(&[1i64, 2][..]));
 
     let mut b = LedgerBuilder::new();
-    b.customers(&CustomerColumns::new(Ids::Int(&[7]), Currencies::One(Currency::EUR)))
-        .unwrap();
+    b.customers(&CustomerColumns::new(
+        Ids::Int(&[7]),
+        Currencies::One(Currency::EUR),
+    ))
+    .unwrap();
     let mut items = ItemColumns::new(
         Ids::Int(&[1]),
         Ids::Int(&[7]),
         &[19_723],
         Some(&[3_000_000]),
-        Amounts::Scaled { values: &[12_345], scale: 3 },
+        Amounts::Scaled {
+            values: &[12_345],
+            scale: 3,
+        },
     );
     assert_eq!(
         b.items(&items).unwrap_err().to_string(),

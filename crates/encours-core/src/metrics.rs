@@ -2080,6 +2080,8 @@ pub(crate) mod engine {
     use std::borrow::Cow;
     use std::collections::HashMap;
 
+    use rayon::prelude::*;
+
     use chrono::{Datelike, Months, NaiveDate};
     use rust_decimal::Decimal;
 
@@ -2389,7 +2391,50 @@ pub(crate) mod engine {
         }
         // Buckets live in one flat array (row × bucket) so that a row's sums need no
         // pointer of their own during the pass.
-        let mut buckets = vec![0i128; rows.len() * nb];
+        let as_of = plan.as_of_epoch;
+        // The items pass, split over threads: each part sums into its own rows, and the
+        // parts are added up in order. Sums are integers (minor units), so the result
+        // is the same whatever the number of threads.
+        let nrows = rows.len();
+        let pass = |range: std::ops::Range<usize>| -> Result<Part, ReportError> {
+            let mut p = Part::new(nrows, nb, ncust, want.pareto_customers);
+            for ix in range {
+                if ledger.i.issue.get(ix).is_none_or(|d| *d > as_of) {
+                    continue;
+                }
+                let Some(cix) = ledger.i.customer.get(ix).map(|c| *c as usize) else {
+                    continue;
+                };
+                let Some(r) = row_of_customer.get(cix).copied() else {
+                    continue;
+                };
+                let (Some(agg), Some(row_buckets)) =
+                    (p.aggs.get_mut(r), p.buckets.get_mut(r * nb..(r + 1) * nb))
+                else {
+                    continue;
+                };
+                let c = accumulate_item(ledger, ix, &plan, agg, row_buckets)?;
+                if c.touched
+                    && let Some(t) = p.touched.get_mut(cix)
+                {
+                    *t = true;
+                }
+                if c.open > 0 {
+                    if want.pareto_items {
+                        p.open_items.push((r, ix, c.open));
+                    }
+                    if let Some(slot) = p.customer_open.get_mut(cix) {
+                        add(slot, c.open)?;
+                    }
+                }
+            }
+            Ok(p)
+        };
+        let parts: Vec<Result<Part, ReportError>> = item_ranges(ledger.item_count())
+            .into_par_iter()
+            .map(pass)
+            .collect();
+        let mut buckets = vec![0i128; nrows * nb];
         let mut touched = vec![false; ncust];
         let mut open_items: Vec<(usize, usize, i128)> = Vec::new();
         let mut customer_open = if want.pareto_customers {
@@ -2397,36 +2442,21 @@ pub(crate) mod engine {
         } else {
             Vec::new()
         };
-        let as_of = plan.as_of_epoch;
-        for ix in 0..ledger.item_count() {
-            if ledger.i.issue.get(ix).is_none_or(|d| *d > as_of) {
-                continue;
+        for part in parts {
+            let part = part?;
+            for (row, agg) in rows.iter_mut().zip(&part.aggs) {
+                row.agg.merge(agg)?;
             }
-            let Some(cix) = ledger.i.customer.get(ix).map(|c| *c as usize) else {
-                continue;
-            };
-            let Some(r) = row_of_customer.get(cix).copied() else {
-                continue;
-            };
-            let (Some(row), Some(row_buckets)) =
-                (rows.get_mut(r), buckets.get_mut(r * nb..(r + 1) * nb))
-            else {
-                continue;
-            };
-            let c = accumulate_item(ledger, ix, &plan, &mut row.agg, row_buckets)?;
-            if c.touched
-                && let Some(t) = touched.get_mut(cix)
-            {
-                *t = true;
+            for (a, b) in buckets.iter_mut().zip(&part.buckets) {
+                add(a, *b)?;
             }
-            if c.open > 0 {
-                if want.pareto_items {
-                    open_items.push((r, ix, c.open));
-                }
-                if let Some(slot) = customer_open.get_mut(cix) {
-                    add(slot, c.open)?;
-                }
+            for (a, b) in touched.iter_mut().zip(&part.touched) {
+                *a |= *b;
             }
+            for (a, b) in customer_open.iter_mut().zip(&part.customer_open) {
+                add(a, *b)?;
+            }
+            open_items.extend(part.open_items);
         }
         for pix in 0..ledger.payment_count() {
             let Some(cix) = ledger.p.customer.get(pix).map(|c| *c as usize) else {
@@ -2487,6 +2517,42 @@ pub(crate) mod engine {
             config: config.clone(),
             rows,
         })
+    }
+
+    /// One thread's share of the items pass.
+    struct Part {
+        aggs: Vec<Agg>,
+        buckets: Vec<i128>,
+        touched: Vec<bool>,
+        open_items: Vec<(usize, usize, i128)>,
+        customer_open: Vec<i128>,
+    }
+
+    impl Part {
+        fn new(rows: usize, nb: usize, customers: usize, pareto_customers: bool) -> Part {
+            Part {
+                aggs: vec![Agg::default(); rows],
+                buckets: vec![0; rows * nb],
+                touched: vec![false; customers],
+                open_items: Vec::new(),
+                customer_open: if pareto_customers {
+                    vec![0; customers]
+                } else {
+                    Vec::new()
+                },
+            }
+        }
+    }
+
+    /// Item ranges for the threads: one range for a small ledger (threads would cost
+    /// more than they save), else two per thread.
+    fn item_ranges(n: usize) -> Vec<std::ops::Range<usize>> {
+        const MIN_PART: usize = 1 << 16;
+        let parts = (rayon::current_num_threads() * 2).min(n / MIN_PART).max(1);
+        let size = n.div_ceil(parts).max(1);
+        (0..parts)
+            .map(|k| (k * size).min(n)..((k + 1) * size).min(n))
+            .collect()
     }
 
     /// What one item contributed, beyond the row sums.
