@@ -64,7 +64,7 @@ impl TextColumn for ArrowText<'_> {
                 }
                 values.get(*keys.get(row)?)
             }
-            ArrowText::Owned(v) => v.get(row).and_then(|s| s.as_deref()),
+            ArrowText::Owned(v) => TextColumn::get(v, row),
         }
     }
 }

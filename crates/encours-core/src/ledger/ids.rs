@@ -283,7 +283,7 @@ impl IdColumn {
             (Some(_), IdRef::Str(s)) => match IdRef::canonical_int(s) {
                 Some(n) => IdRef::Int(n),
                 None => {
-                    self.to_text();
+                    self.make_text();
                     id
                 }
             },
@@ -315,7 +315,7 @@ impl IdColumn {
     }
 
     /// Turn an integer column into text (a text id arrived that is no integer).
-    fn to_text(&mut self) {
+    fn make_text(&mut self) {
         let Some(ints) = self.ints.take() else { return };
         if !self.keep_text {
             let mut t = TextArena::default();
