@@ -1741,15 +1741,14 @@ impl Ledger {
                 continue;
             };
             total = if item.kind.is_debit() {
-                total.checked_add(state.open.amount())
+                crate::money::exact_add(total, state.open.amount())
             } else {
-                total.checked_sub(state.open.amount())
+                crate::money::exact_sub(total, state.open.amount())
             }
             .ok_or_else(overflow)?;
         }
         for &pix in self.payments_of(cix) {
-            total = total
-                .checked_sub(self.payment_unapplied(pix, as_of).amount())
+            total = crate::money::exact_sub(total, self.payment_unapplied(pix, as_of).amount())
                 .ok_or_else(overflow)?;
         }
         if total.is_zero() {
