@@ -1741,14 +1741,15 @@ impl Ledger {
                 continue;
             };
             total = if item.kind.is_debit() {
-                crate::money::exact_add(total, state.open.amount())
+                crate::money::add_to_scale(total, state.open.amount(), currency.minor_units())
             } else {
-                crate::money::exact_sub(total, state.open.amount())
+                crate::money::sub_to_scale(total, state.open.amount(), currency.minor_units())
             }
             .ok_or_else(overflow)?;
         }
         for &pix in self.payments_of(cix) {
-            total = crate::money::exact_sub(total, self.payment_unapplied(pix, as_of).amount())
+            let unapplied = self.payment_unapplied(pix, as_of).amount();
+            total = crate::money::sub_to_scale(total, unapplied, currency.minor_units())
                 .ok_or_else(overflow)?;
         }
         if total.is_zero() {

@@ -565,8 +565,9 @@ impl Money {
     ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`] for different currencies,
-    /// [`MoneyError::Overflow`] when the exact sum does not fit (past 28 significant
-    /// digits the sum would be rounded: that is refused too).
+    /// [`MoneyError::Overflow`] when the sum does not fit, or would be rounded at or
+    /// above the currency's minor unit (past 28 significant digits a decimal sum is
+    /// rounded: two cents lost near 4e26 EUR); see [`add_to_scale`].
     ///
     /// # Example
     /// ```
@@ -577,7 +578,7 @@ impl Money {
     /// ```
     pub fn checked_add(&self, other: &Money) -> Result<Money, MoneyError> {
         self.same_currency(other, "add")?;
-        exact_add(self.amount, other.amount)
+        add_to_scale(self.amount, other.amount, self.currency.minor_units())
             .map(|amount| Money {
                 amount,
                 currency: self.currency,
@@ -589,8 +590,8 @@ impl Money {
     ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`] for different currencies,
-    /// [`MoneyError::Overflow`] when the exact difference does not fit (rounded past 28
-    /// significant digits).
+    /// [`MoneyError::Overflow`] when the difference does not fit, or would be rounded at
+    /// or above the currency's minor unit.
     ///
     /// # Example
     /// ```
@@ -601,7 +602,7 @@ impl Money {
     /// ```
     pub fn checked_sub(&self, other: &Money) -> Result<Money, MoneyError> {
         self.same_currency(other, "subtract")?;
-        exact_sub(self.amount, other.amount)
+        sub_to_scale(self.amount, other.amount, self.currency.minor_units())
             .map(|amount| Money {
                 amount,
                 currency: self.currency,
@@ -1020,9 +1021,30 @@ fn distribute<R: Ord>(
 /// assert_eq!(exact_add(a, Decimal::ONE).unwrap().to_string(), "400000000000000000000000001.01");
 /// ```
 pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    add_to_scale(a, b, MAX_SCALE)
+}
+
+/// Most decimals a `Decimal` holds.
+const MAX_SCALE: u32 = 28;
+
+/// `a + b`, or `None` when the sum had to be rounded at or above `scale` decimals:
+/// an amount of money may carry digits below its minor unit (interest accrues in
+/// fractions of a cent) and those may round at 28 significant digits, since the
+/// amount is rounded to its minor unit anyway; a cent may never be lost.
+///
+/// ```
+/// use encours_core::money::add_to_scale;
+/// use rust_decimal::Decimal;
+/// let interest: Decimal = "12.3456789012345678901234567891".parse().unwrap();
+/// let more: Decimal = "3.1415926535897932384626433832".parse().unwrap();
+/// assert!(add_to_scale(interest, more, 2).is_some());
+/// let a: Decimal = "400000000000000000000000000.01".parse().unwrap();
+/// assert_eq!(add_to_scale(a, a, 2), None);
+/// ```
+pub fn add_to_scale(a: Decimal, b: Decimal, scale: u32) -> Option<Decimal> {
     let sum = a.checked_add(b)?;
     let kept = sum.scale();
-    if kept >= a.scale().max(b.scale()) {
+    if kept >= a.scale().max(b.scale()).min(scale) {
         return Some(sum);
     }
     // The digits of each operand below the kept scale (each smaller than one unit of
@@ -1035,6 +1057,12 @@ pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
 /// `a - b` exactly, or `None` (see [`exact_add`]).
 pub fn exact_sub(a: Decimal, b: Decimal) -> Option<Decimal> {
     exact_add(a, -b)
+}
+
+/// `a - b`, or `None` when rounded at or above `scale` decimals (see
+/// [`add_to_scale`]).
+pub fn sub_to_scale(a: Decimal, b: Decimal, scale: u32) -> Option<Decimal> {
+    add_to_scale(a, -b, scale)
 }
 
 /// The most parts [`Money::split`] and [`Money::allocate`] produce: ten million.
@@ -1338,8 +1366,8 @@ impl MultiCurrency {
     /// [`MoneyError::Overflow`] when the total does not fit.
     pub fn add(&mut self, money: &Money) -> Result<(), MoneyError> {
         let slot = self.totals.entry(money.currency()).or_default();
-        slot.0 =
-            exact_add(slot.0, money.amount()).ok_or(MoneyError::Overflow { operation: "add" })?;
+        slot.0 = add_to_scale(slot.0, money.amount(), money.currency().minor_units())
+            .ok_or(MoneyError::Overflow { operation: "add" })?;
         Ok(())
     }
 
