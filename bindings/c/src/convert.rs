@@ -96,8 +96,10 @@ pub(crate) unsafe fn slice_arg<'a, T>(
     Ok(unsafe { std::slice::from_raw_parts(p, n) })
 }
 
-/// Parse a JSON document into a core type, naming what it should have been.
+/// Parse a JSON document into a core type, naming what it should have been. A
+/// leading UTF-8 byte-order mark is skipped, as the command and Python skip it.
 pub(crate) fn json_arg<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Failure> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
         Failure::new(
             ENCOURS_INVALID_JSON,
@@ -279,5 +281,23 @@ pub unsafe extern "C" fn encours_string_free(s: *mut c_char) {
             // SAFETY: s came from CString::into_raw in write_alloc_str.
             drop(unsafe { CString::from_raw(s) });
         }
+    }
+}
+
+#[cfg(test)]
+mod bom_tests {
+    use super::*;
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let t: Vec<u32> = json_arg("\u{feff}[1, 2]", "a list").unwrap();
+        assert_eq!(t, [1, 2]);
+        let e = json_arg::<Vec<u32>>("\u{feff}\u{feff}[1]", "a list").unwrap_err();
+        assert!(
+            e.message
+                .starts_with("invalid JSON for a list: expected value"),
+            "{}",
+            e.message
+        );
     }
 }

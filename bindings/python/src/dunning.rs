@@ -15,12 +15,12 @@ use encours_core::money::Money;
 use encours_core::promises::PromiseToPay;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::PyDict;
 use serde_json::Value;
 
 use crate::calendar::PyCalendar;
 use crate::convert::{
-    date_from_py, date_repr, enum_from_str, enum_to_str, from_json, json_text, str_repr, to_json,
+    date_from_py, enum_from_str, enum_to_str, from_json, json_text, py_to_json, str_repr, to_json,
     type_name,
 };
 use crate::errors::{CoreResult, Kind, new_err};
@@ -43,87 +43,6 @@ macro_rules! enum_as_str {
 enum_as_str!(Channel, ActionKind, Effect, ItemKind, Language);
 
 // ---------------------------------------------------------------------- configuration
-
-/// A Python value (dicts, lists, str, int, bool, None, Decimal, date, Money) as JSON,
-/// refusing floats: amounts and rates must stay exact. `path` names the place in
-/// messages (`scenarios[0].steps[1].fee`).
-fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
-    let py = obj.py();
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Err(new_err(
-            Kind::Input,
-            "float_not_accepted",
-            format!(
-                "{path}: float {} is not accepted: write amounts and rates as decimal.Decimal or str so they stay exact",
-                obj.repr()?
-            ),
-        ));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::from(i));
-        }
-        return Ok(Value::from(obj.extract::<u64>().map_err(|_| {
-            new_err(
-                Kind::Input,
-                "out_of_range",
-                format!(
-                    "{path}: integer {} is out of range",
-                    obj.repr().map(|r| r.to_string()).unwrap_or_default()
-                ),
-            )
-        })?));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
-    }
-    if let Ok(m) = obj.cast::<PyMoney>() {
-        return serde_json::to_value(m.get().0)
-            .map_err(|e| new_err(Kind::Input, "json", format!("{path}: {e}")));
-    }
-    let decimal = py.import("decimal")?.getattr("Decimal")?;
-    if obj.is_instance(&decimal)? {
-        return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
-    }
-    if obj.is_instance(&py.import("datetime")?.getattr("date")?)? {
-        return Ok(Value::String(date_repr(date_from_py(obj, path)?)));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = serde_json::Map::with_capacity(d.len());
-        for (k, v) in d.iter() {
-            let key = k.cast::<PyString>().map_err(|_| {
-                PyTypeError::new_err(format!("{path}: keys must be str, not {}", type_name(&k)))
-            })?;
-            let key = key.to_cow()?.into_owned();
-            let sub = if path.is_empty() {
-                key.clone()
-            } else {
-                format!("{path}.{key}")
-            };
-            let value = py_to_json(&v, &sub)?;
-            map.insert(key, value);
-        }
-        return Ok(Value::Object(map));
-    }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut out = Vec::new();
-        for (i, v) in obj.try_iter()?.enumerate() {
-            out.push(py_to_json(&v?, &format!("{path}[{i}]"))?);
-        }
-        return Ok(Value::Array(out));
-    }
-    Err(PyTypeError::new_err(format!(
-        "{}: {} cannot be read as configuration data (expected dict, list, str, int, bool, None, Decimal, date or Money)",
-        if path.is_empty() { "value" } else { path },
-        type_name(obj)
-    )))
-}
 
 /// A configuration from its data form: JSON of the wrong shape is an InputError, a
 /// broken rule the DunningError it is (naming the scenario and the step).
@@ -908,12 +827,16 @@ impl PyHistory {
         Self::default()
     }
     /// Record every action of a plan as taken on the plan's date.
-    fn record(&mut self, plan: PyRef<'_, PyDunningPlan>) {
-        self.0.record(&plan.0);
+    fn record(slf: &Bound<'_, Self>, plan: PyRef<'_, PyDunningPlan>) -> PyResult<()> {
+        crate::sharing::borrow_mut_waiting(slf)?.0.record(&plan.0);
+        Ok(())
     }
     /// Record one action as taken.
-    fn record_action(&mut self, action: PyRef<'_, PyAction>) {
-        self.0.record_action(&action.0);
+    fn record_action(slf: &Bound<'_, Self>, action: PyRef<'_, PyAction>) -> PyResult<()> {
+        crate::sharing::borrow_mut_waiting(slf)?
+            .0
+            .record_action(&action.0);
+        Ok(())
     }
     /// The entries, in the order recorded, as dicts (action_id, date, customer_id,
     /// kind, scenario_id, step_id, items).

@@ -9,6 +9,8 @@ use encours_core::interest::{
 };
 use pyo3::prelude::*;
 
+use crate::sharing::borrow_mut_waiting;
+
 use crate::convert::{
     date_from_py, date_repr, date_to_py, decimal_from_py, decimal_to_py, enum_from_str,
     enum_to_str, from_json, opt_date_from_py, str_repr, to_json,
@@ -230,17 +232,20 @@ impl PyRateTable {
     }
 
     /// Add a rate valid from a date (after the last point).
-    fn push(&mut self, valid_from: &Bound<'_, PyAny>, rate: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn push(
+        slf: &Bound<'_, Self>,
+        valid_from: &Bound<'_, PyAny>,
+        rate: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let d = date_from_py(valid_from, "valid_from")?;
         let r = decimal_from_py(rate, "rate", "rate")?;
-        self.0.push(d, r).py()
+        borrow_mut_waiting(slf)?.0.push(d, r).py()
     }
 
     /// Confirm the rates are current through `date`.
-    fn set_verified_through(&mut self, date: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0
-            .set_verified_through(date_from_py(date, "date")?)
-            .py()
+    fn set_verified_through(slf: &Bound<'_, Self>, date: &Bound<'_, PyAny>) -> PyResult<()> {
+        let date = date_from_py(date, "date")?;
+        borrow_mut_waiting(slf)?.0.set_verified_through(date).py()
     }
 
     /// The JSON form.
@@ -300,8 +305,12 @@ impl PyRateTables {
     }
 
     /// Add or replace a table; returns the table it replaced, if any.
-    fn insert(&mut self, table: PyRef<'_, PyRateTable>) -> Option<PyRateTable> {
-        self.0.insert(table.0.clone()).map(PyRateTable)
+    fn insert(
+        slf: &Bound<'_, Self>,
+        table: PyRef<'_, PyRateTable>,
+    ) -> PyResult<Option<PyRateTable>> {
+        let table = table.0.clone();
+        Ok(borrow_mut_waiting(slf)?.0.insert(table).map(PyRateTable))
     }
 
     /// A copy of the table with this name; raises InterestError for an unknown name.

@@ -13,6 +13,7 @@ use crate::errors::{CoreResult, Kind, new_err};
 use crate::money::PyMoney;
 use crate::records::{PyApplication, PyCustomer, PyItem, PyPayment, money_arg};
 use crate::reports;
+use crate::sharing::borrow_mut_waiting;
 use crate::table::PyTable;
 
 /// The accounts-receivable ledger: customers, items (invoices, debit and credit
@@ -161,23 +162,29 @@ impl PyLedger {
     }
 
     /// Add a customer.
-    fn add_customer(&mut self, customer: PyRef<'_, PyCustomer>) -> PyResult<()> {
-        self.inner.add_customer(customer.0.clone()).py()
+    fn add_customer(slf: &Bound<'_, Self>, customer: PyRef<'_, PyCustomer>) -> PyResult<()> {
+        borrow_mut_waiting(slf)?
+            .inner
+            .add_customer(customer.0.clone())
+            .py()
     }
 
     /// Add an item (invoice, debit or credit note).
-    fn add_item(&mut self, item: PyRef<'_, PyItem>) -> PyResult<()> {
-        self.inner.add_item(item.0.clone()).py()
+    fn add_item(slf: &Bound<'_, Self>, item: PyRef<'_, PyItem>) -> PyResult<()> {
+        borrow_mut_waiting(slf)?.inner.add_item(item.0.clone()).py()
     }
 
     /// Add a payment (unapplied cash until applied).
-    fn add_payment(&mut self, payment: PyRef<'_, PyPayment>) -> PyResult<()> {
-        self.inner.add_payment(payment.0.clone()).py()
+    fn add_payment(slf: &Bound<'_, Self>, payment: PyRef<'_, PyPayment>) -> PyResult<()> {
+        borrow_mut_waiting(slf)?
+            .inner
+            .add_payment(payment.0.clone())
+            .py()
     }
 
     /// Apply part of a payment to an item, as the caller decided.
     fn apply_payment(
-        &mut self,
+        slf: &Bound<'_, Self>,
         payment_id: &str,
         item_id: &str,
         amount: &Bound<'_, PyAny>,
@@ -185,14 +192,15 @@ impl PyLedger {
     ) -> PyResult<()> {
         let amount = money_arg(amount, "amount")?;
         let date = date_from_py(date, "date")?;
-        self.inner
+        borrow_mut_waiting(slf)?
+            .inner
             .apply_payment(payment_id, item_id, amount, date)
             .py()
     }
 
     /// Net part of a credit note against a debit item.
     fn apply_credit_note(
-        &mut self,
+        slf: &Bound<'_, Self>,
         credit_note_id: &str,
         item_id: &str,
         amount: &Bound<'_, PyAny>,
@@ -200,28 +208,38 @@ impl PyLedger {
     ) -> PyResult<()> {
         let amount = money_arg(amount, "amount")?;
         let date = date_from_py(date, "date")?;
-        self.inner
+        borrow_mut_waiting(slf)?
+            .inner
             .apply_credit_note(credit_note_id, item_id, amount, date)
             .py()
     }
 
     /// Record an application chosen elsewhere (loaded from an ERP…), with its rule.
-    fn record_application(&mut self, application: PyRef<'_, PyApplication>) -> PyResult<()> {
-        self.inner.record_application(application.0.clone()).py()
+    fn record_application(
+        slf: &Bound<'_, Self>,
+        application: PyRef<'_, PyApplication>,
+    ) -> PyResult<()> {
+        borrow_mut_waiting(slf)?
+            .inner
+            .record_application(application.0.clone())
+            .py()
     }
 
     /// Apply what is left of a payment automatically, on its date: to the item its
     /// reference names, then to an item whose open amount equals what is left, then
     /// oldest due first. Returns the applications made, each with its rule.
-    fn auto_apply(&mut self, payment_id: &str) -> PyResult<Vec<PyApplication>> {
-        let made = self.inner.auto_apply(payment_id).py()?;
+    fn auto_apply(slf: &Bound<'_, Self>, payment_id: &str) -> PyResult<Vec<PyApplication>> {
+        let made = borrow_mut_waiting(slf)?.inner.auto_apply(payment_id).py()?;
         Ok(made.into_iter().map(PyApplication).collect())
     }
 
     /// Net every open credit note of a customer against its open debits, oldest due
     /// first. Returns the applications made.
-    fn net_credit_notes(&mut self, customer_id: &str) -> PyResult<Vec<PyApplication>> {
-        let made = self.inner.net_credit_notes(customer_id).py()?;
+    fn net_credit_notes(slf: &Bound<'_, Self>, customer_id: &str) -> PyResult<Vec<PyApplication>> {
+        let made = borrow_mut_waiting(slf)?
+            .inner
+            .net_credit_notes(customer_id)
+            .py()?;
         Ok(made.into_iter().map(PyApplication).collect())
     }
 

@@ -22,6 +22,7 @@ mod ledger;
 mod money;
 mod records;
 mod reports;
+mod sharing;
 mod table;
 mod terms;
 

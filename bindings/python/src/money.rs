@@ -10,7 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyInt;
 
 use crate::convert::{
-    currency_from_py, decimal_from_py, decimal_to_py, enum_from_str, from_json, to_json,
+    currency_from_py, decimal_from_py, decimal_to_py, enum_from_str, from_json, ratios_from_py,
+    to_json,
 };
 use crate::errors::{CoreResult, Kind, new_err};
 
@@ -233,13 +234,14 @@ impl PyMoney {
                 "ratios must be a sequence of decimal.Decimal, str or int, not str",
             ));
         }
-        let mut parsed = Vec::new();
+        let mut items = Vec::new();
         for r in ratios.try_iter()? {
-            if parsed.len() >= MAX_PARTS {
-                return Err(too_many_parts(parsed.len() + 1));
+            if items.len() >= MAX_PARTS {
+                return Err(too_many_parts(items.len() + 1));
             }
-            parsed.push(decimal_from_py(&r?, "ratio", "ratio")?);
+            items.push(r?);
         }
+        let parsed = ratios_from_py(&items)?;
         let parts = self.0.allocate(&parsed, remainder).py()?;
         Ok(parts.into_iter().map(PyMoney).collect())
     }
@@ -411,7 +413,7 @@ impl PyFxRates {
 
     /// Add or replace the rate `1 from_ = rate to` (rate a positive Decimal, str or int).
     fn insert(
-        &mut self,
+        slf: &Bound<'_, Self>,
         from_: &Bound<'_, PyAny>,
         to: &Bound<'_, PyAny>,
         rate: &Bound<'_, PyAny>,
@@ -419,7 +421,10 @@ impl PyFxRates {
         let from = currency_from_py(from_)?;
         let to = currency_from_py(to)?;
         let rate = decimal_from_py(rate, "rate", "rate")?;
-        self.0.insert(from, to, rate).py()
+        crate::sharing::borrow_mut_waiting(slf)?
+            .0
+            .insert(from, to, rate)
+            .py()
     }
 
     /// The rate from one currency to another (1 for the same currency).

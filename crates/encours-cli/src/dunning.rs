@@ -72,10 +72,7 @@ pub fn load_history(path: Option<&Path>) -> Result<History, CliError> {
 }
 
 fn read(path: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|source| CliError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    crate::files::read_text(path)
 }
 
 fn config_error(path: &Path, message: impl ToString) -> CliError {
@@ -160,11 +157,17 @@ pub fn load_templates(dir: Option<&Path>) -> Result<Letters, CliError> {
     Ok(letters)
 }
 
-/// Write the history back, with today's actions recorded.
-pub fn save_history(path: &Path, history: &History) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(history).map_err(|e| config_error(path, e))?;
-    std::fs::write(path, text + "\n").map_err(|source| CliError::Io {
+/// Write the history back, with today's `actions` actions recorded: atomically, so
+/// on failure the previous history is intact and the error says the actions were not
+/// recorded.
+pub fn save_history(path: &Path, history: &History, actions: usize) -> Result<(), CliError> {
+    crate::files::write_atomically(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, history)?;
+        w.write_all(b"\n")
+    })
+    .map_err(|source| CliError::NotRecorded {
         path: path.to_owned(),
+        actions,
         source,
     })
 }

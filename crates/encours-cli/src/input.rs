@@ -19,6 +19,16 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The history could not be written: today's actions were not recorded.
+    #[error(
+        "{}: the history could not be written ({source}): the {actions} action(s) above were NOT recorded, and the previous history is left as it was",
+        path.display()
+    )]
+    NotRecorded {
+        path: PathBuf,
+        actions: usize,
+        source: std::io::Error,
+    },
     /// The ledger file is not a valid ledger (syntax, or a check of `Ledger::new`).
     #[error("{}: not a valid ledger: {source}", path.display())]
     Json {
@@ -114,8 +124,9 @@ pub fn load(source: &LedgerSource) -> Result<Loaded, CliError> {
             let mut text = String::new();
             if path.as_os_str() == "-" {
                 std::io::stdin().read_to_string(&mut text).map_err(io)?;
+                text = crate::files::without_bom(text);
             } else {
-                text = std::fs::read_to_string(path).map_err(io)?;
+                text = crate::files::read_text(path)?;
             }
             // Deserializing a Ledger runs every check of Ledger::new.
             let ledger: Ledger = serde_json::from_str(&text).map_err(|source| CliError::Json {

@@ -11,6 +11,7 @@
 //! ```
 
 mod dunning;
+mod files;
 mod input;
 mod report;
 mod text;
@@ -66,16 +67,18 @@ struct DunningArgs {
     /// Record today's actions into the history file (as if they were executed).
     #[arg(long, requires = "history")]
     record: bool,
-    /// How many actions to show in detail.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    detail: usize,
+    /// How many actions to show in detail (at most 100000).
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_SHOWN))]
+    detail: u64,
     /// Also render the letters of the first actions, in this language.
     #[arg(long, value_name = "LANG", value_parser = ["en", "fr"])]
     letters: Option<String>,
     /// Before planning, replay this many days: plan each day and record its actions,
     /// as if the plan had been run and executed daily (shows a steady state rather
-    /// than a first run).
-    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    /// than a first run). At most 3660 (ten years): each day is a whole plan.
+    #[arg(long, value_name = "DAYS", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(MAX_REPLAY_DAYS)))]
     replay_days: u32,
     /// Promises to pay (a JSON array): their items are held back until the promised
     /// date plus the configured grace days.
@@ -129,9 +132,10 @@ struct ReportArgs {
     /// An exchange rate, `FROM:TO=RATE` meaning 1 FROM = RATE TO (repeatable).
     #[arg(long, value_name = "FROM:TO=RATE", requires = "base")]
     fx: Vec<FxArg>,
-    /// How many customers to list among the most overdue.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    top: usize,
+    /// How many customers to list among the most overdue (at most 100000).
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_SHOWN))]
+    top: u64,
     /// Print the report as JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -142,24 +146,45 @@ struct SampleArgs {
     /// Seed of the generator: the same arguments always give the same ledger.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Number of customers.
-    #[arg(long, default_value_t = 300)]
-    customers: usize,
-    /// Number of invoices.
-    #[arg(long, default_value_t = 6_000)]
-    invoices: usize,
+    /// Number of customers (1 to 1000000).
+    #[arg(long, default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_SAMPLE_CUSTOMERS))]
+    customers: u64,
+    /// Number of invoices (0 to 10000000: ten times the yardstick's million).
+    #[arg(long, default_value_t = 6_000,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_SAMPLE_INVOICES))]
+    invoices: u64,
     /// Nothing is dated after this day.
     #[arg(long, value_name = "DATE", default_value_t = encours_sample::SAMPLE_AS_OF)]
     as_of: NaiveDate,
-    /// Issue dates spread over this many days ending at --as-of.
-    #[arg(long, value_name = "DAYS", default_value_t = 730)]
+    /// Issue dates spread over this many days ending at --as-of (1 to 36600).
+    #[arg(long, value_name = "DAYS", default_value_t = 730,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SAMPLE_HISTORY_DAYS)))]
     history_days: u32,
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE.json")]
     out: Option<PathBuf>,
 }
 
+/// Most days `dunning --replay-days` replays (ten years): each day is a whole plan,
+/// and 4294967295 days planned for weeks.
+const MAX_REPLAY_DAYS: u32 = 3660;
+/// Most actions (`--detail`) or customers (`--top`) shown.
+const MAX_SHOWN: u64 = 100_000;
+/// Most customers `sample` generates.
+const MAX_SAMPLE_CUSTOMERS: u64 = 1_000_000;
+/// Most invoices `sample` generates (each is memory; ten times the yardstick).
+const MAX_SAMPLE_INVOICES: u64 = 10_000_000;
+/// Longest history `sample` spreads issue dates over (a century).
+const MAX_SAMPLE_HISTORY_DAYS: u32 = 36_600;
+
+/// A count already bounded by its argument's parser, as a size.
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
 fn main() -> ExitCode {
+    files::report_file_size_limits();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => run_report(args),
@@ -195,7 +220,7 @@ fn run_report(args: ReportArgs) -> Result<(), input::CliError> {
         as_of,
         base,
         fx,
-        top: args.top,
+        top: count(args.top),
     };
     let built = report::build(&loaded, &options)?;
     let mut out = std::io::stdout().lock();
@@ -261,7 +286,7 @@ fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
             .and_then(|()| writeln!(out))
     } else {
         let mut text = String::new();
-        dunning::render(&plan, args.detail, &mut text);
+        dunning::render(&plan, count(args.detail), &mut text);
         if let Some(lang) = &args.letters {
             let language = if lang == "fr" {
                 encours_core::letters::Language::Fr
@@ -278,7 +303,7 @@ fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
                 &templates,
                 language,
                 &settings,
-                args.detail.min(3),
+                count(args.detail).min(3),
                 &mut text,
             )?;
         }
@@ -289,7 +314,7 @@ fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
         && let Some(path) = &args.history
     {
         history.record(&plan);
-        dunning::save_history(path, &history)?;
+        dunning::save_history(path, &history, plan.actions.len())?;
     }
     Ok(())
 }
@@ -297,27 +322,21 @@ fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
 fn run_sample(args: SampleArgs) -> Result<(), input::CliError> {
     let config = encours_sample::SampleConfig {
         seed: args.seed,
-        customers: args.customers,
-        invoices: args.invoices,
+        customers: count(args.customers),
+        invoices: count(args.invoices),
         as_of: args.as_of,
         history_days: args.history_days,
     };
     let ledger = encours_sample::generate(&config)?;
     match &args.out {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|source| input::CliError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let mut w = std::io::BufWriter::new(file);
-            serde_json::to_writer(&mut w, &ledger)
-                .map_err(std::io::Error::from)
-                .and_then(|()| w.flush())
-                .map_err(|source| input::CliError::Io {
-                    path: path.clone(),
-                    source,
-                })
-        }
+        Some(path) => files::write_atomically(path, |w| {
+            serde_json::to_writer(&mut *w, &ledger)?;
+            Ok(())
+        })
+        .map_err(|source| input::CliError::Io {
+            path: path.clone(),
+            source,
+        }),
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             ignore_broken_pipe(

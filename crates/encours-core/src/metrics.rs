@@ -1110,8 +1110,13 @@ impl PaymentIndexScale {
             }
             prev = Some(a);
         }
+        // Checked: anchors at i64::MIN and i64::MAX wrapped to a small span in release
+        // builds and passed, then the summary tabulated every day between them.
         if let (Some(first), Some(last)) = (anchors.first(), anchors.last())
-            && last.days_beyond_terms - first.days_beyond_terms > i64::from(MAX_WINDOW_DAYS)
+            && last
+                .days_beyond_terms
+                .checked_sub(first.days_beyond_terms)
+                .is_none_or(|span| span > i64::from(MAX_WINDOW_DAYS))
         {
             return Err(ReportError::InvalidConfig {
                 field: "payment index anchors".into(),
@@ -1148,8 +1153,8 @@ impl PaymentIndexScale {
                 && days_beyond_terms <= b.days_beyond_terms
             {
                 // Anchors are validated: b.days > a.days, the span fits, scores are in 0..=100.
-                let span = Decimal::from(b.days_beyond_terms - a.days_beyond_terms);
-                let into = Decimal::from(days_beyond_terms - a.days_beyond_terms);
+                let span = Decimal::from(b.days_beyond_terms.saturating_sub(a.days_beyond_terms));
+                let into = Decimal::from(days_beyond_terms.saturating_sub(a.days_beyond_terms));
                 let exact = (b.score - a.score)
                     .checked_mul(into)
                     .and_then(|x| x.checked_div(span))

@@ -19,6 +19,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use num_bigint::BigUint;
+use num_integer::Integer;
+use num_traits::Zero;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -562,7 +565,9 @@ impl Money {
     ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`] for different currencies,
-    /// [`MoneyError::Overflow`] when the sum does not fit.
+    /// [`MoneyError::Overflow`] when the sum does not fit, or would be rounded at or
+    /// above the currency's minor unit (past 28 significant digits a decimal sum is
+    /// rounded: two cents lost near 4e26 EUR); see [`add_to_scale`].
     ///
     /// # Example
     /// ```
@@ -573,8 +578,7 @@ impl Money {
     /// ```
     pub fn checked_add(&self, other: &Money) -> Result<Money, MoneyError> {
         self.same_currency(other, "add")?;
-        self.amount
-            .checked_add(other.amount)
+        add_to_scale(self.amount, other.amount, self.currency.minor_units())
             .map(|amount| Money {
                 amount,
                 currency: self.currency,
@@ -586,7 +590,8 @@ impl Money {
     ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`] for different currencies,
-    /// [`MoneyError::Overflow`] when the difference does not fit.
+    /// [`MoneyError::Overflow`] when the difference does not fit, or would be rounded at
+    /// or above the currency's minor unit.
     ///
     /// # Example
     /// ```
@@ -597,8 +602,7 @@ impl Money {
     /// ```
     pub fn checked_sub(&self, other: &Money) -> Result<Money, MoneyError> {
         self.same_currency(other, "subtract")?;
-        self.amount
-            .checked_sub(other.amount)
+        sub_to_scale(self.amount, other.amount, self.currency.minor_units())
             .map(|amount| Money {
                 amount,
                 currency: self.currency,
@@ -789,78 +793,22 @@ impl Money {
         if ratios.iter().any(|r| r.is_sign_negative() && !r.is_zero()) {
             return Err(bad("ratios must not be negative"));
         }
-        let overflow = MoneyError::Overflow {
-            operation: "allocate",
-        };
-        let sum = ratios
-            .iter()
-            .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(*r))
-            .ok_or(overflow.clone())?;
-        if sum.is_zero() {
+        if ratios.iter().all(Decimal::is_zero) {
             return Err(bad("ratios must not sum to zero"));
         }
         let units = self.currency.minor_units();
-        let total = self.round(RoundingMode::HalfUp).amount;
-        let sign = if total.is_sign_negative() {
-            Decimal::NEGATIVE_ONE
-        } else {
-            Decimal::ONE
+        let (negative, total) = minor_units_of(&self.round(RoundingMode::HalfUp))?;
+        let parts = match weights_u128(ratios) {
+            Some((weights, sum)) => match shares_u128(total, &weights, sum) {
+                Some(shares) => distribute(shares, total, remainder)?,
+                None => distribute(shares_big(total, &big_weights(ratios)?)?, total, remainder)?,
+            },
+            None => distribute(shares_big(total, &big_weights(ratios)?)?, total, remainder)?,
         };
-        let magnitude = total.abs();
-        let mut floors = Vec::with_capacity(ratios.len());
-        let mut fractions = Vec::with_capacity(ratios.len());
-        let mut allotted = Decimal::ZERO;
-        for r in ratios {
-            let exact = magnitude
-                .checked_mul(*r)
-                .and_then(|p| p.checked_div(sum))
-                .ok_or(overflow.clone())?;
-            let floor = exact.round_dp_with_strategy(units, RoundingStrategy::ToZero);
-            allotted = allotted.checked_add(floor).ok_or(overflow.clone())?;
-            fractions.push(exact - floor);
-            floors.push(floor);
-        }
-        let unit = self.currency.minor_unit();
-        let leftover = magnitude - allotted;
-        // leftover is a whole number of minor units, fewer than the number of parts.
-        let mut left_units = (leftover / unit)
-            .trunc()
-            .to_string()
-            .parse::<usize>()
-            .unwrap_or(0);
-        match remainder {
-            Remainder::OnLast => {
-                if let Some(last) = floors.last_mut() {
-                    *last += leftover;
-                }
-            }
-            Remainder::OnFirst => {
-                if let Some(first) = floors.first_mut() {
-                    *first += leftover;
-                }
-            }
-            Remainder::LargestRemainder => {
-                let mut order: Vec<usize> = (0..floors.len()).collect();
-                // Stable sort keeps ties in part order, so the split is deterministic.
-                order.sort_by(|a, b| fractions.get(*b).cmp(&fractions.get(*a)));
-                for i in order {
-                    if left_units == 0 {
-                        break;
-                    }
-                    if let Some(part) = floors.get_mut(i) {
-                        *part += unit;
-                        left_units -= 1;
-                    }
-                }
-            }
-        }
-        Ok(floors
+        parts
             .into_iter()
-            .map(|amount| Money {
-                amount: amount * sign,
-                currency: self.currency,
-            })
-            .collect())
+            .map(|p| from_minor_units(negative, p, units, self.currency, "allocate"))
+            .collect()
     }
 
     /// Split into `parts` near-equal parts adding back to the total to the minor unit.
@@ -879,8 +827,242 @@ impl Money {
         if parts == 0 || parts > MAX_PARTS {
             return Err(MoneyError::InvalidParts { parts });
         }
-        self.allocate(&vec![Decimal::ONE; parts], remainder)
+        // Equal ratios: every part has the same remainder, so the leftover units go to
+        // the first parts (ties to the earliest), as `allocate` would give them.
+        let (negative, total) = minor_units_of(&self.round(RoundingMode::HalfUp))?;
+        let n = parts as u128;
+        let (floor, leftover) = (total / n, total % n);
+        let last = parts - 1;
+        (0..parts)
+            .map(|i| {
+                let extra = match remainder {
+                    Remainder::LargestRemainder => u128::from((i as u128) < leftover),
+                    Remainder::OnFirst if i == 0 => leftover,
+                    Remainder::OnLast if i == last => leftover,
+                    Remainder::OnFirst | Remainder::OnLast => 0,
+                };
+                from_minor_units(
+                    negative,
+                    floor + extra,
+                    self.currency.minor_units(),
+                    self.currency,
+                    "split",
+                )
+            })
+            .collect()
     }
+}
+
+// Splits are computed on integers: the total in minor units, each ratio as an integer
+// weight at the ratios' common scale, each part `total × weight ÷ Σ weights` with its
+// exact remainder. Decimal division rounds at 28 significant digits, which lost or
+// created cents with tiny ratios and 21-digit amounts (issue #9, finding 5).
+
+/// The sign and magnitude of an amount already rounded to its minor unit, in minor
+/// units.
+fn minor_units_of(rounded: &Money) -> Result<(bool, u128), MoneyError> {
+    let units = rounded.currency.minor_units();
+    let amount = rounded.amount;
+    let magnitude = amount.mantissa().unsigned_abs();
+    let total = units
+        .checked_sub(amount.scale())
+        .and_then(|up| 10u128.checked_pow(up))
+        .and_then(|factor| magnitude.checked_mul(factor))
+        .ok_or(MoneyError::Overflow {
+            operation: "allocate",
+        })?;
+    Ok((amount.is_sign_negative() && total != 0, total))
+}
+
+/// A part in minor units back as money.
+fn from_minor_units(
+    negative: bool,
+    part: u128,
+    units: u32,
+    currency: Currency,
+    operation: &'static str,
+) -> Result<Money, MoneyError> {
+    let overflow = MoneyError::Overflow { operation };
+    let magnitude = i128::try_from(part).map_err(|_| overflow.clone())?;
+    let signed = if negative { -magnitude } else { magnitude };
+    let amount = Decimal::try_from_i128_with_scale(signed, units).map_err(|_| overflow)?;
+    Ok(Money { amount, currency })
+}
+
+/// The ratios as integer weights at their common scale, and their sum, when they fit
+/// in 128 bits (the usual case: percentages, day counts, amounts).
+fn weights_u128(ratios: &[Decimal]) -> Option<(Vec<u128>, u128)> {
+    let scale = ratios.iter().map(Decimal::scale).max()?;
+    let mut sum: u128 = 0;
+    let mut weights = Vec::with_capacity(ratios.len());
+    for r in ratios {
+        let w = r
+            .mantissa()
+            .unsigned_abs()
+            .checked_mul(10u128.checked_pow(scale - r.scale())?)?;
+        sum = sum.checked_add(w)?;
+        weights.push(w);
+    }
+    Some((weights, sum))
+}
+
+/// The same weights as big integers (up to about 190 bits each).
+fn big_weights(ratios: &[Decimal]) -> Result<Vec<BigUint>, MoneyError> {
+    let scale = ratios.iter().map(Decimal::scale).max().unwrap_or(0);
+    Ok(ratios
+        .iter()
+        .map(|r| {
+            BigUint::from(r.mantissa().unsigned_abs())
+                * BigUint::from(10u32).pow(scale.saturating_sub(r.scale()))
+        })
+        .collect())
+}
+
+/// Each part rounded down, and the remainder of its division (the part's fraction of
+/// a minor unit, times the sum of the weights): comparable across parts.
+struct Shares<R> {
+    floors: Vec<u128>,
+    remainders: Vec<R>,
+}
+
+/// `total × w ÷ Σ w` for every weight, when the products fit in 128 bits.
+fn shares_u128(total: u128, weights: &[u128], sum: u128) -> Option<Shares<u128>> {
+    if sum == 0 {
+        return None;
+    }
+    let mut floors = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for w in weights {
+        let product = total.checked_mul(*w)?;
+        floors.push(product / sum);
+        remainders.push(product % sum);
+    }
+    Some(Shares { floors, remainders })
+}
+
+/// `total × w ÷ Σ w` for every weight, on big integers.
+fn shares_big(total: u128, weights: &[BigUint]) -> Result<Shares<BigUint>, MoneyError> {
+    let overflow = MoneyError::Overflow {
+        operation: "allocate",
+    };
+    let sum: BigUint = weights.iter().sum();
+    if sum.is_zero() {
+        return Err(overflow);
+    }
+    let total = BigUint::from(total);
+    let mut floors = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for w in weights {
+        let (floor, rest) = (&total * w).div_rem(&sum);
+        // A part is at most the total, which fits.
+        floors.push(u128::try_from(floor).map_err(|_| overflow.clone())?);
+        remainders.push(rest);
+    }
+    Ok(Shares { floors, remainders })
+}
+
+/// Hand the minor units the floors leave over (fewer than the number of parts, since
+/// each floor is less than one unit below its exact share) to the parts the rule
+/// picks.
+fn distribute<R: Ord>(
+    shares: Shares<R>,
+    total: u128,
+    remainder: Remainder,
+) -> Result<Vec<u128>, MoneyError> {
+    let Shares {
+        mut floors,
+        remainders,
+    } = shares;
+    let allotted = floors
+        .iter()
+        .try_fold(0u128, |acc, f| acc.checked_add(*f))
+        .filter(|a| *a <= total);
+    let leftover = allotted
+        .map(|a| total - a)
+        .filter(|l| *l < floors.len() as u128)
+        // Exact arithmetic makes this impossible; were it to happen, the split would
+        // not add up, so it is refused rather than silently trimmed.
+        .ok_or(MoneyError::Overflow {
+            operation: "allocate (leftover outside 0..parts)",
+        })?;
+    let target = match remainder {
+        Remainder::OnLast => floors.last_mut(),
+        Remainder::OnFirst => floors.first_mut(),
+        Remainder::LargestRemainder => {
+            let mut order: Vec<usize> = (0..floors.len()).collect();
+            // Stable: ties go to the earliest part, so the split is deterministic.
+            order.sort_by(|a, b| remainders.get(*b).cmp(&remainders.get(*a)));
+            for i in order.into_iter().take(leftover as usize) {
+                if let Some(part) = floors.get_mut(i) {
+                    *part += 1;
+                }
+            }
+            None
+        }
+    };
+    if let Some(part) = target {
+        *part += leftover;
+    }
+    Ok(floors)
+}
+
+/// `a + b` exactly, or `None`. `Decimal::checked_add` fails only past ±7.9e28: a sum
+/// that needs more than 96 bits at its operands' scale is rounded to fewer decimals
+/// (two cents lost adding two amounts near 4e26 EUR). Here a sum is returned only if
+/// the decimals dropped were zeros.
+///
+/// ```
+/// use encours_core::money::exact_add;
+/// use rust_decimal::Decimal;
+/// let a: Decimal = "400000000000000000000000000.01".parse().unwrap();
+/// let b: Decimal = "400000000000000000000000000.02".parse().unwrap();
+/// assert_eq!(a.checked_add(b).unwrap().to_string(), "800000000000000000000000000.0");
+/// assert_eq!(exact_add(a, b), None);
+/// assert_eq!(exact_add(a, Decimal::ONE).unwrap().to_string(), "400000000000000000000000001.01");
+/// ```
+pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    add_to_scale(a, b, MAX_SCALE)
+}
+
+/// Most decimals a `Decimal` holds.
+const MAX_SCALE: u32 = 28;
+
+/// `a + b`, or `None` when the sum had to be rounded at or above `scale` decimals:
+/// an amount of money may carry digits below its minor unit (interest accrues in
+/// fractions of a cent) and those may round at 28 significant digits, since the
+/// amount is rounded to its minor unit anyway; a cent may never be lost.
+///
+/// ```
+/// use encours_core::money::add_to_scale;
+/// use rust_decimal::Decimal;
+/// let interest: Decimal = "12.3456789012345678901234567891".parse().unwrap();
+/// let more: Decimal = "3.1415926535897932384626433832".parse().unwrap();
+/// assert!(add_to_scale(interest, more, 2).is_some());
+/// let a: Decimal = "400000000000000000000000000.01".parse().unwrap();
+/// assert_eq!(add_to_scale(a, a, 2), None);
+/// ```
+pub fn add_to_scale(a: Decimal, b: Decimal, scale: u32) -> Option<Decimal> {
+    let sum = a.checked_add(b)?;
+    let kept = sum.scale();
+    if kept >= a.scale().max(b.scale()).min(scale) {
+        return Some(sum);
+    }
+    // The digits of each operand below the kept scale (each smaller than one unit of
+    // it, so their sum is exact): the sum is exact only if they add to whole units.
+    let below = |d: Decimal| d.checked_sub(d.trunc_with_scale(kept));
+    let dropped = below(a)?.checked_add(below(b)?)?;
+    (dropped.trunc_with_scale(kept) == dropped).then_some(sum)
+}
+
+/// `a - b` exactly, or `None` (see [`exact_add`]).
+pub fn exact_sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    exact_add(a, -b)
+}
+
+/// `a - b`, or `None` when rounded at or above `scale` decimals (see
+/// [`add_to_scale`]).
+pub fn sub_to_scale(a: Decimal, b: Decimal, scale: u32) -> Option<Decimal> {
+    add_to_scale(a, -b, scale)
 }
 
 /// The most parts [`Money::split`] and [`Money::allocate`] produce: ten million.
@@ -1184,9 +1366,7 @@ impl MultiCurrency {
     /// [`MoneyError::Overflow`] when the total does not fit.
     pub fn add(&mut self, money: &Money) -> Result<(), MoneyError> {
         let slot = self.totals.entry(money.currency()).or_default();
-        slot.0 = slot
-            .0
-            .checked_add(money.amount())
+        slot.0 = add_to_scale(slot.0, money.amount(), money.currency().minor_units())
             .ok_or(MoneyError::Overflow { operation: "add" })?;
         Ok(())
     }
