@@ -380,6 +380,12 @@ enum encours_status
    * without the `letters` cargo feature).
    */
   ENCOURS_UNSUPPORTED = 29,
+  /**
+   * A configuration document (dunning configuration, promises, rate tables,
+   * calendar, history…) names a key or a value the engine does not know; the
+   * message gives the path and the closest known key.
+   */
+  ENCOURS_UNKNOWN_KEY = 45,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -96,13 +96,13 @@ pub(crate) unsafe fn slice_arg<'a, T>(
     Ok(unsafe { std::slice::from_raw_parts(p, n) })
 }
 
-/// Parse a JSON document into a core type, naming what it should have been.
+/// Parse a JSON document into a core type, naming what it should have been, through
+/// the core's one configuration reader: an unknown key is `ENCOURS_UNKNOWN_KEY` naming
+/// the path and the closest known key, anything else malformed `ENCOURS_INVALID_JSON`.
 pub(crate) fn json_arg<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Failure> {
-    serde_json::from_str(text).map_err(|e| {
-        Failure::new(
-            ENCOURS_INVALID_JSON,
-            format!("invalid JSON for {what}: {e}"),
-        )
+    encours_core::config::from_json(text, what).map_err(|e| {
+        let status = crate::error::status_of(&e.clone().into());
+        Failure::new(status, format!("invalid JSON for {e}"))
     })
 }
 

@@ -64,6 +64,10 @@ static void plan_options(const encours_ledger *l) {
   CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, twice, strlen(twice)), ENCOURS_INVALID_JSON);
   CHECK_CONTAINS(encours_last_error(), "the name appears twice");
   CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, "[", 1), ENCOURS_INVALID_JSON);
+  const char *table_typo = "[{\"name\":\"T\",\"points\":[{\"valid_from\":\"2024-01-01\",\"rate\":\"1\"}],"
+                           "\"verified_trough\":\"2024-12-31\"}]";
+  CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, table_typo, strlen(table_typo)), ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "unknown key \"verified_trough\" at \"[0]\"; did you mean \"verified_through\"?");
   plan = NULL;
   CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
                                                   day(2024, 3, 2), &plan, NULL));
@@ -271,6 +275,43 @@ int main(void) {
                ENCOURS_NULL_ARGUMENT);
   CHECK_STATUS(encours_dunning_history_record_json(NULL, 0, "{}", 2, &plan, NULL), ENCOURS_INVALID_JSON);
   CHECK_STATUS(encours_dunning_history_record_json(NULL, 0, NULL, 0, &plan, NULL), ENCOURS_NULL_ARGUMENT);
+  CHECK(plan == NULL);
+
+  /* Unknown keys are refused in every configuration document, naming the path and
+   * the closest known key (issue 11): a rule written with "segment" would otherwise
+   * match every customer. */
+  const char *misspelt_rule =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"r\",\"offset_days\":1,\"channel\":\"email\","
+      "\"template\":\"t\"}]}],\"default_scenario\":\"s\","
+      "\"rules\":[{\"id\":\"smb\",\"scenario\":\"s\",\"segment\":[\"SMB\"]}]}";
+  CHECK_STATUS(encours_dunning_plan_json(l, misspelt_rule, strlen(misspelt_rule), NULL, 0, NULL, 0, 0, &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "unknown key \"segment\" at \"rules[0]\"; did you mean \"segments\"?");
+  const char *misspelt_step =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"r\",\"offset_days\":1,\"channel\":\"email\","
+      "\"template\":\"t\",\"min_customer_amout\":[]}]}],\"default_scenario\":\"s\"}";
+  CHECK_STATUS(encours_dunning_plan_json(l, misspelt_step, strlen(misspelt_step), NULL, 0, NULL, 0, 0, &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "at \"scenarios[0].steps[0]\"; did you mean \"min_customer_amount\"?");
+  const char *misspelt_policy =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"r\",\"offset_days\":1,\"channel\":\"email\","
+      "\"template\":\"t\"}]}],\"default_scenario\":\"s\",\"promise_grace_day\":10}";
+  CHECK_STATUS(encours_dunning_plan_json(l, misspelt_policy, strlen(misspelt_policy), NULL, 0, NULL, 0, 0, &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "did you mean \"promise_grace_days\"?");
+  const char *promise_typo =
+      "[{\"id\":\"PR-1\",\"customer_id\":\"C1\",\"amount\":{\"amount\":\"1.00\",\"currency\":\"EUR\"},"
+      "\"promised_date\":\"2024-03-20\",\"made_on\":\"2024-03-04\",\"items\":[\"F-1\"]}]";
+  CHECK_STATUS(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), NULL, 0, promise_typo, strlen(promise_typo), 0,
+                                         &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "unknown key \"items\" at \"[0]\"; did you mean \"item_ids\"?");
+  const char *history_typo = "{\"entries\":[],\"entry\":[]}";
+  CHECK_STATUS(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), history_typo, strlen(history_typo), NULL, 0, 0,
+                                         &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "did you mean \"entries\"?");
+  CHECK_STR(encours_status_name(ENCOURS_UNKNOWN_KEY), "ENCOURS_UNKNOWN_KEY");
   CHECK(plan == NULL);
 
   plan_options(l);

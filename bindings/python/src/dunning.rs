@@ -20,8 +20,8 @@ use serde_json::Value;
 
 use crate::calendar::PyCalendar;
 use crate::convert::{
-    date_from_py, date_repr, enum_from_str, enum_to_str, from_json, json_text, str_repr, to_json,
-    type_name,
+    config_err, date_from_py, date_repr, enum_from_str, enum_to_str, from_json, json_text,
+    str_repr, to_json, type_name,
 };
 use crate::errors::{CoreResult, Kind, new_err};
 use crate::interest::{PyRateTables, json_value_to_py};
@@ -127,15 +127,10 @@ fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
 
 /// A configuration from its data form: JSON of the wrong shape is an InputError, a
 /// broken rule the DunningError it is (naming the scenario and the step).
-fn config_from(data: Result<DunningConfigData, serde_json::Error>) -> PyResult<DunningConfig> {
-    let data = data.map_err(|e| {
-        new_err(
-            Kind::Input,
-            "json",
-            format!("invalid dunning configuration: {e}"),
-        )
-    })?;
-    DunningConfig::try_from(data).py()
+fn config_from(
+    data: Result<DunningConfigData, encours_core::config::ConfigError>,
+) -> PyResult<DunningConfig> {
+    DunningConfig::try_from(data.map_err(config_err)?).py()
 }
 
 /// The dunning configuration: scenarios of steps, assignment rules (first match wins,
@@ -153,7 +148,11 @@ impl PyDunningConfig {
     /// writes it.
     #[staticmethod]
     fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        config_from(serde_json::from_str(&json_text(data)?)).map(PyDunningConfig)
+        config_from(encours_core::config::from_json(
+            &json_text(data)?,
+            "dunning configuration",
+        ))
+        .map(PyDunningConfig)
     }
     /// A configuration from Python data: the JSON form as dicts and lists (for example
     /// what `tomllib.load` or `json.load` return). Amounts and rates as `Decimal` or
@@ -167,7 +166,11 @@ impl PyDunningConfig {
             )));
         }
         let value = py_to_json(data, "")?;
-        config_from(serde_json::from_value(value)).map(PyDunningConfig)
+        config_from(encours_core::config::from_value(
+            value,
+            "dunning configuration",
+        ))
+        .map(PyDunningConfig)
     }
     /// The JSON form, compact or indented by `indent` spaces.
     #[pyo3(signature = (indent = None))]

@@ -198,6 +198,7 @@ pub struct Step {
 /// A [`Step`] as a configuration file holds it, before validation (the channel is a
 /// name; [`Step::try_from`] checks it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StepData {
     /// Step id.
     pub id: String,
@@ -326,6 +327,7 @@ pub struct Scenario {
 
 /// A [`Scenario`] as a configuration file holds it, before validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScenarioData {
     /// Scenario id.
     pub id: String,
@@ -471,6 +473,7 @@ impl Scenario {
 /// A rule choosing a scenario for customers. Every non-empty criterion must match
 /// (each is "any of" its values); a rule with no criterion matches everyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssignmentRule {
     /// Rule id, reported with the choice it made.
     pub id: String,
@@ -566,6 +569,7 @@ pub struct DunningConfig {
 /// [`DunningError`] naming the scenario and step (deserializing a `DunningConfig`
 /// directly validates too, but reports through the deserializer's error type).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DunningConfigData {
     /// Scenarios.
     pub scenarios: Vec<ScenarioData>,
@@ -827,6 +831,7 @@ pub enum ActionKind {
 
 /// An item as recorded in the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HistoryItem {
     /// The item.
     pub item_id: String,
@@ -839,6 +844,7 @@ pub struct HistoryItem {
 
 /// One action taken, as the caller recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     /// The action's id.
     pub action_id: String,
@@ -859,6 +865,7 @@ pub struct HistoryEntry {
 
 /// The record of actions already taken, which the caller persists.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct History {
     /// Entries, in the order recorded.
     pub entries: Vec<HistoryEntry>,

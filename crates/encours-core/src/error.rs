@@ -1,6 +1,7 @@
 //! One error type over every area, for callers that want a single type.
 
 use crate::calendar::CalendarError;
+use crate::config::ConfigError;
 use crate::dunning::DunningError;
 use crate::interest::InterestError;
 use crate::ledger::LedgerError;
@@ -40,6 +41,9 @@ pub enum Error {
     /// Dunning configuration or planning error.
     #[error(transparent)]
     Dunning(#[from] DunningError),
+    /// A configuration document with an unknown key or value, or malformed.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// Letter template error.
     #[cfg(feature = "letters")]
     #[error(transparent)]
