@@ -1063,6 +1063,23 @@ encours_status encours_dunning_options_set_rate_tables_json(struct encours_dunni
                                                             size_t json_len);
 
 /**
+ * Set the exchange rates the plan converts a step's fee with, when the step lists
+ * its fee only in other currencies than the customer's: `json` (`json_len` bytes)
+ * is the core's exchange-rate form (`{"rates": [{"from": "GBP", "to": "EUR",
+ * "rate": "1.17"}]}`). Without a rate such an action has no fee and a
+ * `fee_not_in_currency` warning. Replaces rates set before.
+ * `ENCOURS_INVALID_JSON` for a malformed document, `ENCOURS_UNKNOWN_KEY` for an
+ * unknown key (the options are then unchanged). Not synchronized (see
+ * `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_fx_rates_json(struct encours_dunning_options *options,
+                                                         const char *json,
+                                                         size_t json_len);
+
+/**
  * Add a copy of `calendar` to the options. A customer whose calendar (or the
  * configuration's `default_calendar`) is the calendar's name, ignoring ASCII case,
  * uses it, ahead of a built-in calendar with that code: a calendar named `"FR"`

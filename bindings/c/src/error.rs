@@ -153,7 +153,7 @@ pub(crate) fn status_of(err: &Error) -> encours_status {
         Error::Report(e) => report_status(e),
         Error::Interest(e) => interest_status(e),
         Error::Dunning(e) => dunning_status(e),
-        Error::Config(e) => config_status(e),
+        Error::Config(e) => config_status(e.as_ref()),
         // The variant exists only when the core is built with letters.
         #[cfg(feature = "letters")]
         Error::Letter(e) => letter_status(e),

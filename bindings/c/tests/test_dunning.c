@@ -178,6 +178,31 @@ static void plan_options(const encours_ledger *l) {
                ENCOURS_INVALID_DATE);
   CHECK(plan == NULL);
 
+  /* A fee listed only in GBP for a EUR customer (issue 11, defect 4): without a rate
+   * the action has no fee and a typed warning; with the caller's rate 1 GBP = 1.17 EUR,
+   * 10.00 GBP is 11.70 EUR and the total due 1200.00 + 11.70 = 1211.70 EUR. */
+  const char *gbp_fee =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"reminder\",\"offset_days\":5,\"channel\":\"letter\","
+      "\"template\":\"reminder_1\",\"fee\":[{\"amount\":\"10.00\",\"currency\":\"GBP\"}]}]}],\"default_scenario\":\"s\"}";
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, gbp_fee, strlen(gbp_fee), NULL, 0, opts, day(2024, 2, 6), &plan,
+                                                  NULL));
+  CHECK_CONTAINS(plan, "\"code\":\"fee_not_in_currency\"");
+  CHECK(plan != NULL && strstr(plan, "\"fee\":") == NULL);
+  encours_string_free(plan);
+  const char *fx = "{\"rates\":[{\"from\":\"GBP\",\"to\":\"EUR\",\"rate\":\"1.17\"}]}";
+  CHECK_OK(encours_dunning_options_set_fx_rates_json(opts, fx, strlen(fx)));
+  CHECK_STATUS(encours_dunning_options_set_fx_rates_json(opts, "{\"rate\":[]}", 11), ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "did you mean \"rates\"?");
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, gbp_fee, strlen(gbp_fee), NULL, 0, opts, day(2024, 2, 6), &plan,
+                                                  NULL));
+  CHECK_CONTAINS(plan, "\"fee\":{\"amount\":\"11.70\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "\"total_due\":{\"amount\":\"1211.70\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "\"code\":\"fee_converted\"");
+  encours_string_free(plan);
+  CHECK_STATUS(encours_dunning_options_set_fx_rates_json(NULL, fx, strlen(fx)), ENCOURS_NULL_ARGUMENT);
+
   encours_dunning_options_free(opts);
   encours_dunning_options_free(NULL);
 }

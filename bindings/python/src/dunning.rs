@@ -6,8 +6,9 @@
 
 use encours_core::calendar::Calendar;
 use encours_core::dunning::{
-    self, Action, ActionItem, ActionKind, AssignedBy, Assignment, Channel, DunningConfig,
-    DunningConfigData, DunningPlan, Effect, History, LeftOut, LeftOutReason, NextStep, PlanContext,
+    self, Action, ActionItem, ActionKind, ActionReason, ActionWarning, AssignedBy, Assignment,
+    Channel, DunningConfig, DunningConfigData, DunningPlan, Effect, History, LeftOut,
+    LeftOutReason, NextStep, PlanContext,
 };
 use encours_core::ledger::{ItemKind, Ledger};
 use encours_core::letters::{Language, Letter, LetterSettings, Letters};
@@ -661,8 +662,32 @@ fn dec(m: &Money) -> Option<rust_decimal::Decimal> {
     Some(m.amount())
 }
 
-fn joined(v: &[String], sep: &str) -> Option<String> {
-    (!v.is_empty()).then(|| v.join(sep))
+fn joined<T: ToString>(v: &[T], sep: &str) -> Option<String> {
+    (!v.is_empty()).then(|| v.iter().map(T::to_string).collect::<Vec<_>>().join(sep))
+}
+
+/// A reason reads as its message in Python (`Action.reasons` is a list of str); its
+/// code is in `to_dict()` / `to_json()` and in the actions table.
+impl ToPy for ActionReason {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.message.clone().into_pyobject(py)?.into_any())
+    }
+}
+
+/// A warning reads as its message in Python (`Action.warnings` is a list of str); its
+/// code is in `to_dict()` / `to_json()` and in the actions table.
+impl ToPy for ActionWarning {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.message.clone().into_pyobject(py)?.into_any())
+    }
+}
+
+/// The serde name of a code (`"no_interest"`).
+fn code_name(v: &impl serde::Serialize) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
 
 /// Today's dunning plan: the actions to take, the items left out and why, and the
@@ -758,7 +783,31 @@ impl PyDunningPlan {
                 ),
             )
             .col("reasons", s(&|x| joined(&x.reasons, "; ")))
+            .col(
+                "reason_codes",
+                s(&|x| {
+                    joined(
+                        &x.reasons
+                            .iter()
+                            .map(|r| code_name(&r.code))
+                            .collect::<Vec<_>>(),
+                        "; ",
+                    )
+                }),
+            )
             .col("warnings", s(&|x| joined(&x.warnings, "; ")))
+            .col(
+                "warning_codes",
+                s(&|x| {
+                    joined(
+                        &x.warnings
+                            .iter()
+                            .map(|w| code_name(&w.code))
+                            .collect::<Vec<_>>(),
+                        "; ",
+                    )
+                }),
+            )
             .finish()
     }
     /// One row per item of each action: the action, the item, its dates, days
@@ -957,6 +1006,7 @@ pub fn plan_for(
     promises: Option<&Bound<'_, PyAny>>,
     rate_tables: Option<&PyRateTables>,
     calendars: Option<&Bound<'_, PyAny>>,
+    fx_rates: Option<&crate::money::PyFxRates>,
 ) -> PyResult<PyDunningPlan> {
     let as_of = date_from_py(as_of, "as_of")?;
     let promises: Vec<PromiseToPay> =
@@ -969,6 +1019,7 @@ pub fn plan_for(
     ctx.promises = &promises;
     ctx.calendars = &calendars;
     ctx.rate_tables = rate_tables.map(|t| &t.0);
+    ctx.fx_rates = fx_rates.map(|f| &f.0);
     py.detach(|| dunning::plan(&ctx, history, as_of))
         .py()
         .map(PyDunningPlan)

@@ -549,3 +549,38 @@ def test_promises_and_history_refuse_unknown_keys() -> None:
     assert e.value.code == "unknown_key"
     with pytest.raises(encours.InputError, match='did you mean "entries"\\?'):
         History.from_json('{"entry": []}')
+
+
+# ---------------------------------------------------------------- dunning defects (issue 11)
+
+
+def test_recording_then_planning_again_the_same_day_gives_nothing_new() -> None:
+    # 1,234.50 EUR due 2024-02-01, first planned on 2024-04-01 (60 days late): past
+    # both steps. Before issue 11, the same-day re-run gave the formal notice.
+    ledger = one_invoice()
+    c = config([REMINDER, NOTICE])
+    plan = ledger.dunning_plan(c, d("2024-04-01"))
+    [a] = plan.actions
+    assert a.step_id == "reminder"
+    # The default spacing between two steps of one item is a week.
+    assert a.next_step is not None and (a.next_step.step_id, a.next_step.date) == ("notice", d("2024-04-08"))
+    history = History()
+    history.record(plan)
+    assert len(ledger.dunning_plan(c, d("2024-04-01"), history=history)) == 0
+    assert len(ledger.dunning_plan(c, d("2024-04-07"), history=history)) == 0
+    [n] = ledger.dunning_plan(c, d("2024-04-08"), history=history).actions
+    assert n.step_id == "notice"
+
+
+def test_a_fee_in_another_currency_is_converted_or_warned() -> None:
+    ledger = one_invoice()
+    c = config([{**REMINDER, "fee": [{"amount": "10.00", "currency": "GBP"}]}])
+    [a] = ledger.dunning_plan(c, d("2024-02-06")).actions
+    assert a.fee is None
+    assert a.warnings == ["no fee: the step lists its fee as 10.00 GBP only and no exchange rate to EUR was given"]
+    assert json.loads(a.to_json())["warnings"][0]["code"] == "fee_not_in_currency"
+    fx = encours.FxRates.from_json('{"rates": [{"from": "GBP", "to": "EUR", "rate": "1.17"}]}')
+    [a] = ledger.dunning_plan(c, d("2024-02-06"), fx_rates=fx).actions
+    # 10.00 GBP x 1.17 = 11.70 EUR; total due 1,234.50 + 11.70.
+    assert a.fee == eur("11.70") and a.total_due == eur("1246.20")
+    assert json.loads(a.to_json())["warnings"][0]["code"] == "fee_converted"

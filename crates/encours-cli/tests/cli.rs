@@ -437,12 +437,13 @@ fn dunning_with_the_callers_rates_calendars_promises_and_templates() {
     ]);
     let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
-        plan["actions"][0]["warnings"][0]
+        plan["actions"][0]["warnings"][0]["message"]
             .as_str()
             .unwrap()
             .contains("ACME base rate"),
         "{plan}"
     );
+    assert_eq!(plan["actions"][0]["warnings"][0]["code"], "no_interest");
 }
 
 #[test]
@@ -560,7 +561,13 @@ template = "reminder"
 "#,
     )
     .unwrap();
-    let o = encours(&["dunning", "--ledger", ledger, "--config", toml.to_str().unwrap()]);
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        toml.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).ends_with(
@@ -585,7 +592,9 @@ template = "reminder"
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("promises to pay: unknown key \"made\" at \"[0]\"; did you mean \"made_on\"?"),
+        stderr(&o).contains(
+            "promises to pay: unknown key \"made\" at \"[0]\"; did you mean \"made_on\"?"
+        ),
         "{}",
         stderr(&o)
     );

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use encours_core::dunning::{
-    ActionKind, AssignedBy, AssignmentRule, CatchUp, Channel, DunningConfig, DunningConfigData,
-    DunningError, DunningPlan, Effect, Grouping, History, LeftOutReason, PlanContext, Scenario,
-    Step, plan,
+    ActionKind, ActionWarning, AssignedBy, AssignmentRule, CatchUp, Channel, DunningConfig,
+    DunningConfigData, DunningError, DunningPlan, Effect, Grouping, History, LeftOutReason,
+    PlanContext, Scenario, Step, WarningCode, plan,
 };
 use encours_core::ledger::{Block, Customer, Dispute, Item, Ledger, Payment};
 use encours_core::money::{Currency, Money};
@@ -282,6 +282,7 @@ fn a_promise_holds_until_its_date_plus_grace() {
     let ctx = PlanContext {
         rate_tables: None,
         calendars: &[],
+        fx_rates: None,
         ledger: &ledger,
         config: &config,
         promises: &promises,
@@ -677,7 +678,11 @@ fn interest_without_a_jurisdiction_is_a_warning_not_a_silent_zero() {
     assert_eq!(p.actions[0].items[0].interest, None);
     assert_eq!(
         p.actions[0].warnings,
-        vec!["no interest for item \"F1\": no interest rule and no jurisdiction for customer country None".to_string()]
+        vec![ActionWarning {
+            code: WarningCode::NoInterest,
+            item_id: Some("F1".into()),
+            message: "no interest for item \"F1\": no interest rule and no jurisdiction for customer country None".into()
+        }]
     );
 }
 

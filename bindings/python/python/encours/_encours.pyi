@@ -1046,6 +1046,7 @@ class Ledger:
         promises: Iterable[PromiseToPay] | None = None,
         rate_tables: RateTables | None = None,
         calendars: Iterable[Calendar] | None = None,
+        fx_rates: FxRates | None = None,
     ) -> DunningPlan: ...
     def aging(
         self, as_of: datetime.date, *, buckets: Sequence[int] | None = None, group_by: _GroupBy = "customer"
