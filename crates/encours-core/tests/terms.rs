@@ -971,3 +971,160 @@ proptest! {
         }
     }
 }
+
+/// Issue 11: "10th prox." (English commercial usage, *proximo*: the 10th of the month
+/// after the invoice month) reads as "le 10 du mois suivant".
+#[test]
+fn tenth_proximo_is_the_tenth_of_the_following_month() {
+    use encours_core::terms::{DueRule, ParseOptions, PaymentTerms};
+    let o = ParseOptions::default();
+    for text in ["10th prox.", "10th prox", "10 proximo", "due 10th prox."] {
+        let terms = PaymentTerms::parse(text, &o).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(
+            terms.lines()[0].due,
+            DueRule::EndOfMonthOnDay { days: 0, day: 10 },
+            "{text}"
+        );
+    }
+    assert_eq!(
+        PaymentTerms::parse("10th prox.", &o).unwrap(),
+        PaymentTerms::parse("le 10 du mois suivant", &o).unwrap()
+    );
+    let due = PaymentTerms::parse("10th prox.", &o)
+        .unwrap()
+        .due_date(chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap())
+        .unwrap();
+    assert_eq!(due.to_string(), "2024-02-10");
+}
+
+/// Issue 11: split lines rounded half up with the remainder on the last line, as ERPs
+/// print them (1,000.03 EUR in quarters: 250.01 x 3 + 250.00); truncation kept.
+#[test]
+fn split_terms_round_half_up_with_the_remainder_on_the_last_line() {
+    use encours_core::money::{Currency, Money};
+    use encours_core::terms::{PaymentTerms, SplitRounding};
+    let terms: PaymentTerms = "25% net 30, 25% net 60, 25% net 90, 25% net 120"
+        .parse()
+        .unwrap();
+    let invoice = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+    let amount = Money::parse("1000.03", Currency::EUR).unwrap();
+    let amounts = |r| -> Vec<String> {
+        terms
+            .due_schedule_with(invoice, None, amount, r)
+            .unwrap()
+            .iter()
+            .map(|l| l.amount.to_string())
+            .collect()
+    };
+    assert_eq!(
+        amounts(SplitRounding::HalfUpRemainderOnLast),
+        ["250.01 EUR", "250.01 EUR", "250.01 EUR", "250.00 EUR"]
+    );
+    assert_eq!(
+        amounts(SplitRounding::TruncateRemainderOnLast),
+        ["250.00 EUR", "250.00 EUR", "250.00 EUR", "250.03 EUR"]
+    );
+    // The default is half up. Five cents in ten lines of 10 %: no line goes below zero.
+    assert_eq!(
+        terms.due_schedule(invoice, None, amount).unwrap()[0]
+            .amount
+            .to_string(),
+        "250.01 EUR"
+    );
+    let tenths: PaymentTerms = (1..=10)
+        .map(|i| format!("10% net {}", i * 10))
+        .collect::<Vec<_>>()
+        .join(", ")
+        .parse()
+        .unwrap();
+    let small = tenths
+        .due_schedule(invoice, None, Money::parse("0.05", Currency::EUR).unwrap())
+        .unwrap();
+    let cents: Vec<String> = small
+        .iter()
+        .map(|l| l.amount.amount().to_string())
+        .collect();
+    assert_eq!(
+        cents,
+        [
+            "0.01", "0.01", "0.01", "0.01", "0.01", "0.00", "0.00", "0.00", "0.00", "0.00"
+        ]
+    );
+}
+
+/// Issue 11: the discount for a payment date and the annualised cost of not taking
+/// it (Brigham & Ehrhardt, "nominal annual cost of trade credit": 2/10 net 30 is
+/// 2/98 x 365/20 = 37.24 %).
+#[test]
+fn discount_for_a_payment_date_with_its_annualised_cost() {
+    use encours_core::money::{Currency, Money};
+    use encours_core::terms::PaymentTerms;
+    use rust_decimal::Decimal;
+    let terms: PaymentTerms = "2/10 net 30".parse().unwrap();
+    let d = |day| chrono::NaiveDate::from_ymd_opt(2024, 1, day).unwrap();
+    let amount = Money::parse("1234.56", Currency::EUR).unwrap();
+    let offer = terms
+        .discount_for_payment(d(15), d(25), amount)
+        .unwrap()
+        .unwrap();
+    assert!(offer.applies);
+    assert_eq!(offer.amount.to_string(), "24.69 EUR"); // 1234.56 x 2 % = 24.6912
+    assert_eq!(offer.payable.to_string(), "1209.87 EUR");
+    assert_eq!(offer.annualised_cost, Some(Decimal::new(372_449, 4)));
+    let late = terms
+        .discount_for_payment(d(15), d(26), amount)
+        .unwrap()
+        .unwrap();
+    assert!(!late.applies);
+    assert_eq!(late.amount.to_string(), "0.00 EUR");
+    assert_eq!(late.payable, amount);
+    assert!(
+        PaymentTerms::net(30)
+            .discount_for_payment(d(15), d(20), amount)
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// Issue 11: the LME check gives a verdict per cap. "45 jours fin de mois" read as
+/// invoice + 45 then end of month, on 15 January 2024: due 29 February, within both
+/// readings of the derogation (29 Feb, 16 March) and within 60 days (15 March).
+/// "60 days" on the same date is only assessed against the 60-day cap.
+#[test]
+fn the_lme_check_gives_a_verdict_per_cap() {
+    use encours_core::terms::{EndOfMonthConvention, LmeCap, PaymentTerms};
+    let invoice = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+    let eom: PaymentTerms = "45 days then end of month".parse().unwrap();
+    let check = eom.lme_check(invoice).unwrap();
+    let caps: Vec<(LmeCap, String, bool)> = check
+        .verdicts
+        .iter()
+        .map(|v| (v.cap, v.cap_date.to_string(), v.compliant))
+        .collect();
+    assert_eq!(
+        caps,
+        vec![
+            (LmeCap::SixtyDaysFromInvoice, "2024-03-15".into(), true),
+            (
+                LmeCap::FortyFiveDaysEndOfMonth {
+                    reading: EndOfMonthConvention::DaysThenEndOfMonth
+                },
+                "2024-02-29".into(),
+                true
+            ),
+            (
+                LmeCap::FortyFiveDaysEndOfMonth {
+                    reading: EndOfMonthConvention::EndOfMonthThenDays
+                },
+                "2024-03-16".into(),
+                true
+            ),
+        ]
+    );
+    let net = PaymentTerms::net(61).lme_check(invoice).unwrap();
+    assert_eq!(net.verdicts.len(), 1);
+    assert_eq!(
+        (net.verdicts[0].compliant, net.verdicts[0].days_over),
+        (false, 1)
+    );
+}

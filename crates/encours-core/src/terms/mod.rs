@@ -100,6 +100,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{Money, MoneyError, Remainder, RoundingMode};
 
+mod offer;
+pub use offer::DiscountOffer;
+
 /// Errors of this area. Every message names the field and the value that was refused.
 ///
 /// ```
@@ -701,6 +704,40 @@ pub struct LmeCheck {
     pub limits: LmeLimits,
     /// One assessment per line, in line order.
     pub reasons: Vec<LmeReason>,
+    /// The verdict of every cap that applies to every line (the 60-day cap to all;
+    /// the two readings of 45 days end of month to end-of-month rules only), so a
+    /// caller bound to one reading sees its own verdict, not only the tightest.
+    pub verdicts: Vec<LmeVerdict>,
+}
+
+/// One line of the terms against one LME cap.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use encours_core::terms::{EndOfMonthConvention, LmeCap, PaymentTerms};
+/// // "50 days then end of month" on 15 January 2024: due 31 March. The reading
+/// // "end of month + 45" (16 March) refuses it, "45 days then end of month" (29 Feb)
+/// // too, and 60 days (15 March) as well: three verdicts, none compliant.
+/// let terms: PaymentTerms = "50 days then end of month".parse()?;
+/// let check = terms.lme_check(NaiveDate::from_ymd_opt(2024, 1, 15).unwrap())?;
+/// assert_eq!(check.verdicts.len(), 3);
+/// assert!(check.verdicts.iter().all(|v| !v.compliant));
+/// assert_eq!(check.verdicts[2].cap, LmeCap::FortyFiveDaysEndOfMonth { reading: EndOfMonthConvention::EndOfMonthThenDays });
+/// assert_eq!(check.verdicts[2].days_over, 15);
+/// # Ok::<(), encours_core::terms::TermsError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LmeVerdict {
+    /// 0-based index of the line in [`PaymentTerms::lines`].
+    pub line_index: usize,
+    /// The cap.
+    pub cap: LmeCap,
+    /// Its date for this invoice date.
+    pub cap_date: NaiveDate,
+    /// Whether the line's due date is on or before `cap_date`.
+    pub compliant: bool,
+    /// Days past `cap_date` (0 when compliant).
+    pub days_over: i64,
 }
 
 impl PaymentTerms {
@@ -849,6 +886,7 @@ impl PaymentTerms {
     /// [`ParseOptions::end_of_month_convention`]), `45 days then end of month`,
     /// `end of month + 10`, `fin de mois + 10`, `end of month 45`, `fin de mois 45`,
     /// `fin de mois le 10`, `le 10 du mois suivant`, `end of month on the 10th`,
+    /// `10th prox.` / `10 proximo` (the 10th of the month after the invoice month),
     /// `30 jours date de facture`, `net 10 EOM` / `net EOM 10` (the US reading: 10 days
     /// after the end of the invoice month),
     /// `due on receipt`, `à réception`, `comptant`, `2/10 net 30`, `2% 10 net 30`,
@@ -907,6 +945,36 @@ impl PaymentTerms {
         order_date: Option<NaiveDate>,
         amount: Money,
     ) -> Result<Vec<DueLine>, TermsError> {
+        self.due_schedule_with(invoice_date, order_date, amount, SplitRounding::default())
+    }
+
+    /// [`PaymentTerms::due_schedule`] with the rounding of the split chosen.
+    ///
+    /// # Errors
+    /// As [`PaymentTerms::due_schedule`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use encours_core::money::{Currency, Money};
+    /// use encours_core::terms::{PaymentTerms, SplitRounding};
+    /// let terms: PaymentTerms = "25% net 30, 25% net 60, 25% net 90, 25% net 120".parse()?;
+    /// let invoice = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+    /// let amount = Money::parse("1000.03", Currency::EUR)?;
+    /// let shown = |r| -> Result<Vec<String>, encours_core::terms::TermsError> {
+    ///     Ok(terms.due_schedule_with(invoice, None, amount, r)?.iter().map(|l| l.amount.amount().to_string()).collect())
+    /// };
+    /// assert_eq!(shown(SplitRounding::HalfUpRemainderOnLast)?, ["250.01", "250.01", "250.01", "250.00"]);
+    /// assert_eq!(shown(SplitRounding::TruncateRemainderOnLast)?, ["250.00", "250.00", "250.00", "250.03"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn due_schedule_with(
+        &self,
+        invoice_date: NaiveDate,
+        order_date: Option<NaiveDate>,
+        amount: Money,
+        rounding: SplitRounding,
+    ) -> Result<Vec<DueLine>, TermsError> {
         if !amount.is_in_minor_units() {
             return Err(TermsError::AmountNotInMinorUnits { amount });
         }
@@ -921,7 +989,12 @@ impl PaymentTerms {
         // A stable sort keeps lines due the same day in line order.
         dated.sort_by_key(|(_, _, date)| *date);
         let shares: Vec<Decimal> = dated.iter().map(|(_, line, _)| line.share).collect();
-        let parts = amount.allocate(&shares, Remainder::OnLast)?;
+        let parts = match rounding {
+            SplitRounding::TruncateRemainderOnLast => {
+                amount.allocate(&shares, Remainder::OnLast)?
+            }
+            SplitRounding::HalfUpRemainderOnLast => split_half_up(amount, &shares)?,
+        };
         Ok(dated
             .into_iter()
             .zip(parts)
@@ -1057,10 +1130,30 @@ impl PaymentTerms {
         // Tightest first, so a compliant line reports the smallest cap that admits it.
         derogation.sort_by_key(|(_, date)| *date);
         let mut reasons = Vec::with_capacity(self.lines.len());
+        let mut verdicts = Vec::with_capacity(self.lines.len() * 3);
         for (line_index, line) in self.lines.iter().enumerate() {
             let due_date = line.due.due_date(invoice_date, None)?;
             let mut caps = vec![general];
             if line.due.is_end_of_month() {
+                // In the order of the readings, not of their dates.
+                let mut by_reading = derogation;
+                by_reading.sort_by_key(|(cap, _)| match cap {
+                    LmeCap::FortyFiveDaysEndOfMonth {
+                        reading: EndOfMonthConvention::DaysThenEndOfMonth,
+                    } => 0,
+                    _ => 1,
+                });
+                caps.extend(by_reading);
+            }
+            verdicts.extend(caps.iter().map(|&(cap, cap_date)| LmeVerdict {
+                line_index,
+                cap,
+                cap_date,
+                compliant: due_date <= cap_date,
+                days_over: due_date.signed_duration_since(cap_date).num_days().max(0),
+            }));
+            if line.due.is_end_of_month() {
+                caps.truncate(1);
                 caps.extend(derogation);
             }
             let admitting = caps.iter().find(|(_, date)| due_date <= *date);
@@ -1094,8 +1187,54 @@ impl PaymentTerms {
             compliant: reasons.iter().all(|r| r.compliant),
             limits,
             reasons,
+            verdicts,
         })
     }
+}
+
+/// How the amount of split terms is divided among the lines.
+///
+/// The default, [`SplitRounding::HalfUpRemainderOnLast`], is what ERPs print on
+/// invoices: 1,000.03 EUR in four quarters is 250.01, 250.01, 250.01 and 250.00.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SplitRounding {
+    /// Each line but the last due is its share rounded half up to the minor unit; the
+    /// last due takes what is left, so the lines add up to the amount exactly.
+    #[default]
+    HalfUpRemainderOnLast,
+    /// Each line but the last due is its share truncated to the minor unit; the last
+    /// due takes what is left (250.00, 250.00, 250.00, 250.03).
+    TruncateRemainderOnLast,
+}
+
+/// Each share half up to the minor unit, the remainder on the last. A line never
+/// takes more than is left (a few minor units over many lines would otherwise leave
+/// the last line below zero): the lines always add up to the amount.
+fn split_half_up(amount: Money, shares: &[Decimal]) -> Result<Vec<Money>, TermsError> {
+    let mut parts = Vec::with_capacity(shares.len());
+    let mut left = amount;
+    for share in shares.iter().take(shares.len().saturating_sub(1)) {
+        let exact = amount
+            .amount()
+            .checked_mul(*share)
+            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+            .ok_or(MoneyError::Overflow {
+                operation: "split terms",
+            })?;
+        let rounded = Money::new(exact, amount.currency()).round(RoundingMode::HalfUp);
+        // Same sign as the amount, and no more than what is left in magnitude.
+        let part = if rounded.amount().abs() > left.amount().abs() {
+            left
+        } else {
+            rounded
+        };
+        left = left.checked_sub(&part)?;
+        parts.push(part);
+    }
+    parts.push(left);
+    Ok(parts)
 }
 
 impl fmt::Display for PaymentTerms {
@@ -1238,6 +1377,7 @@ const CASH_WORDS: &[&str] = &[
     "immediat",
     "immediatement",
 ];
+const PROXIMO_WORDS: &[&str] = &["prox", "proximo"];
 const ORDINAL_WORDS: &[&str] = &["st", "nd", "rd", "th", "e", "er", "eme"];
 const EOM_PHRASES: &[&[&str]] = &[
     &["end", "of", "month"],
@@ -1505,6 +1645,31 @@ impl<'a> Parser<'a> {
         Ok(day)
     }
 
+    /// Whether the tokens read `10th prox.` (the English commercial "proximo": the
+    /// 10th of the month after the invoice month, as "le 10 du mois suivant").
+    fn is_proximo(&self) -> bool {
+        let word = |i: usize| self.token(i).filter(|t| t.kind == Kind::Word);
+        let at = match word(1) {
+            Some(t) if ORDINAL_WORDS.contains(&t.norm.as_str()) => 2,
+            _ => 1,
+        };
+        word(at).is_some_and(|t| PROXIMO_WORDS.contains(&t.norm.as_str()))
+    }
+
+    /// `10th prox.`, `10 proximo`: [`DueRule::EndOfMonthOnDay`] with no days.
+    fn proximo(&mut self) -> Result<DueRule, TermsError> {
+        let day = self
+            .token(0)
+            .and_then(|t| t.norm.parse::<u8>().ok())
+            .filter(|d| (1..=31).contains(d))
+            .ok_or_else(|| self.error(EXPECTED_DAY_OF_MONTH))?;
+        self.pos += 1;
+        self.eat_word(ORDINAL_WORDS);
+        self.eat_word(PROXIMO_WORDS);
+        self.eat_kind(Kind::Dot);
+        Ok(DueRule::EndOfMonthOnDay { days: 0, day })
+    }
+
     /// "on the 10th" / "le 10" after an end-of-month phrase.
     fn on_day(&mut self) -> Result<Option<u8>, TermsError> {
         if self.eat_word(&["on"]) {
@@ -1593,6 +1758,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(EXPECTED_RULE));
         };
         match token.kind {
+            Kind::Number if self.is_proximo() => self.proximo(),
             Kind::Number => self.rule_from_days(),
             Kind::Word => {
                 let word = token.norm.clone();
