@@ -163,6 +163,19 @@ int main(void) {
   CHECK_STATUS(encours_terms_discount_for_payment_json(discounted, 0, 0, 1, "EUR", NULL, NULL), ENCOURS_NULL_ARGUMENT);
   encours_terms_free(discounted);
 
+  /* Month rules clamp (31 January 2024 + 1 month = 29 February); payment days move the
+   * due date to the next one (net 30 from 15 January = 14 February, paid on the 25th). */
+  const char *monthly =
+      "{\"lines\":[{\"share\":\"100\",\"due\":{\"rule\":\"months_after\",\"months\":1}}],\"payment_days\":[25]}";
+  encours_terms *m = NULL;
+  CHECK_OK(encours_terms_from_json(monthly, strlen(monthly), &m));
+  int32_t due_m = 0;
+  CHECK_OK(encours_terms_due_date(m, day(2024, 1, 31), &due_m));
+  CHECK_INT(due_m, day(2024, 3, 25));
+  CHECK_OK(encours_terms_due_date(m, day(2024, 1, 20), &due_m));
+  CHECK_INT(due_m, day(2024, 2, 25));
+  encours_terms_free(m);
+
   encours_terms_free(split);
   encours_terms_free(NULL);
   return finish();

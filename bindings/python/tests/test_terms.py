@@ -103,3 +103,15 @@ def test_lme_check_gives_a_verdict_per_cap() -> None:
         ("forty_five_days_end_of_month", d("2024-02-29"), True),
         ("forty_five_days_end_of_month", d("2024-03-16"), True),
     ]
+
+
+def test_month_rules_and_payment_days_from_json() -> None:
+    # 31 January 2024 + 1 month is 29 February (clamped, leap year); net 30 from
+    # 15 January is 14 February, moved to the payment day 25.
+    months = PaymentTerms.from_json('{"lines": [{"share": "100", "due": {"rule": "months_after", "months": 1}}]}')
+    assert months.due_date(d("2024-01-31")) == d("2024-02-29")
+    paid = PaymentTerms.from_json('{"lines": [{"share": "100", "due": {"rule": "net", "days": 30}}], "payment_days": [25, 10]}')
+    assert paid.due_date(d("2024-01-15")) == d("2024-02-25")
+    assert str(paid) == "net 30, paid on days 10, 25"
+    with pytest.raises(InputError, match='unknown key "payment_day" at the top level; did you mean "payment_days"'):
+        PaymentTerms.from_json('{"lines": [{"share": "100", "due": {"rule": "net", "days": 30}}], "payment_day": [25]}')

@@ -1128,3 +1128,78 @@ fn the_lme_check_gives_a_verdict_per_cap() {
         (false, 1)
     );
 }
+
+/// Issue 11: month-based rules clamp to the end of a shorter month (31 January 2024 +
+/// 1 month = 29 February, a leap year), the order of months and days is a named
+/// convention (ISO 8601 durations add months then days, the default).
+#[test]
+fn month_rules_clamp_and_name_their_convention() {
+    use encours_core::terms::{DueRule, MonthArithmetic, PaymentTerms};
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let rule: DueRule = serde_json::from_str(r#"{"rule":"months_after","months":1}"#).unwrap();
+    assert_eq!(rule.due_date(d(2024, 1, 31), None).unwrap(), d(2024, 2, 29));
+    assert_eq!(rule.due_date(d(2023, 1, 31), None).unwrap(), d(2023, 2, 28));
+    let months_then_days = DueRule::MonthsAfter {
+        months: 1,
+        days: 1,
+        end_of_month: false,
+        convention: MonthArithmetic::MonthsThenDays,
+    };
+    let days_then_months = DueRule::MonthsAfter {
+        months: 1,
+        days: 1,
+        end_of_month: false,
+        convention: MonthArithmetic::DaysThenMonths,
+    };
+    // 30 Jan + 1 month = 29 Feb, + 1 day = 1 March; 30 Jan + 1 day = 31 Jan, + 1 month = 29 Feb.
+    assert_eq!(
+        months_then_days.due_date(d(2024, 1, 30), None).unwrap(),
+        d(2024, 3, 1)
+    );
+    assert_eq!(
+        days_then_months.due_date(d(2024, 1, 30), None).unwrap(),
+        d(2024, 2, 29)
+    );
+    let two_months_eom: DueRule =
+        serde_json::from_str(r#"{"rule":"months_after","months":2,"end_of_month":true}"#).unwrap();
+    assert_eq!(
+        two_months_eom.due_date(d(2024, 1, 15), None).unwrap(),
+        d(2024, 3, 31)
+    );
+    assert!(two_months_eom.is_end_of_month());
+    assert_eq!(two_months_eom.to_string(), "2 months then end of month");
+    let terms = PaymentTerms::single(rule).unwrap();
+    assert_eq!(terms.due_date(d(2024, 1, 31)).unwrap(), d(2024, 2, 29));
+}
+
+/// Issue 11: payment days (Spanish *días de pago*, German *Zahltage*): the due date
+/// moves to the next such day on or after it.
+#[test]
+fn payment_days_move_the_due_date_to_the_next_one() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    let terms: PaymentTerms = serde_json::from_str(
+        r#"{"lines":[{"share":"100","due":{"rule":"net","days":30}}],"payment_days":[25,10]}"#,
+    )
+    .unwrap();
+    assert_eq!(terms.payment_days(), [10, 25]);
+    assert_eq!(terms.due_date(d(1, 15)).unwrap(), d(2, 25)); // 14 Feb -> 25 Feb
+    assert_eq!(terms.due_date(d(1, 11)).unwrap(), d(2, 10)); // 10 Feb is a payment day
+    assert_eq!(terms.due_date(d(1, 31)).unwrap(), d(3, 10)); // 1 Mar -> 10 Mar
+    let schedule = terms
+        .due_schedule(
+            d(1, 15),
+            None,
+            Money::parse("100.00", Currency::EUR).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(schedule[0].due_date, d(2, 25));
+    assert_eq!(
+        serde_json::to_string(&terms).unwrap(),
+        r#"{"lines":[{"share":"100","due":{"rule":"net","days":30}}],"payment_days":[10,25]}"#
+    );
+    let err = serde_json::from_str::<PaymentTerms>(
+        r#"{"lines":[{"share":"100","due":{"rule":"net","days":30}}],"payment_days":[32]}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("invalid day of month 32"), "{err}");
+}

@@ -53,6 +53,10 @@
 //!  "discount":{"percent":"2","days":10}}
 //! ```
 //!
+//! Month rules (`{"rule":"months_after","months":2,"days":0,"end_of_month":false,
+//! "convention":"months_then_days"}`) and payment days (`"payment_days":[10,25]`) are
+//! written in this form only; their text is for display.
+//!
 //! The other rules are `{"rule":"on_receipt"}`, `{"rule":"net","days":30}`,
 //! `{"rule":"end_of_month_then_days","days":45}` and
 //! `{"rule":"end_of_month_on_day","days":0,"day":10}`. Deserializing validates exactly
@@ -282,6 +286,41 @@ pub enum DueRule {
         /// Day of the following month, 1 to 31.
         day: u8,
     },
+    /// Invoice date + `months` calendar months and `days` days, in the order
+    /// `convention` names, then (with `end_of_month`) to the end of that month. A day
+    /// past the end of a shorter month is clamped to its last day: 31 January 2024 +
+    /// 1 month is 29 February 2024.
+    MonthsAfter {
+        /// Calendar months after the invoice date.
+        months: u32,
+        /// Calendar days added as well (0 when absent).
+        #[serde(default)]
+        days: u32,
+        /// Go to the end of the month at the end.
+        #[serde(default)]
+        end_of_month: bool,
+        /// Months then days (the default) or days then months.
+        #[serde(default)]
+        convention: MonthArithmetic,
+    },
+}
+
+/// The order of month and day arithmetic in [`DueRule::MonthsAfter`]: ERPs differ,
+/// and the results differ at month ends (30 January + 1 day + 1 month is 29 February
+/// 2024 one way, 1 March the other).
+///
+/// The default, [`MonthArithmetic::MonthsThenDays`], is the order of ISO 8601
+/// durations (`P1M1D`: years, months, then days) and of `java.time` and PostgreSQL
+/// interval arithmetic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MonthArithmetic {
+    /// Add the months (clamping to the month's last day), then the days.
+    #[default]
+    MonthsThenDays,
+    /// Add the days, then the months (clamping).
+    DaysThenMonths,
 }
 
 impl DueRule {
@@ -337,6 +376,22 @@ impl DueRule {
                 self.validate()?;
                 day_of_following_month(add_days(invoice_date, days)?, day)
             }
+            DueRule::MonthsAfter {
+                months,
+                days,
+                end_of_month: eom,
+                convention,
+            } => {
+                let date = match convention {
+                    MonthArithmetic::MonthsThenDays => {
+                        add_days(add_months(invoice_date, months)?, days)?
+                    }
+                    MonthArithmetic::DaysThenMonths => {
+                        add_months(add_days(invoice_date, days)?, months)?
+                    }
+                };
+                if eom { end_of_month(date) } else { Ok(date) }
+            }
         }
     }
 
@@ -355,6 +410,10 @@ impl DueRule {
             DueRule::DaysThenEndOfMonth { .. }
                 | DueRule::EndOfMonthThenDays { .. }
                 | DueRule::EndOfMonthOnDay { .. }
+                | DueRule::MonthsAfter {
+                    end_of_month: true,
+                    ..
+                }
         )
     }
 
@@ -391,6 +450,28 @@ impl fmt::Display for DueRule {
                 "{days} days then end of month on the {day}{}",
                 ordinal_suffix(day)
             ),
+            // Display only: month rules are written in the JSON form.
+            DueRule::MonthsAfter {
+                months,
+                days,
+                end_of_month,
+                convention,
+            } => {
+                let plural = if months == 1 { "" } else { "s" };
+                match (days, convention) {
+                    (0, _) => write!(f, "{months} month{plural}")?,
+                    (_, MonthArithmetic::MonthsThenDays) => {
+                        write!(f, "{months} month{plural} then {days} days")?
+                    }
+                    (_, MonthArithmetic::DaysThenMonths) => {
+                        write!(f, "{days} days then {months} month{plural}")?
+                    }
+                }
+                if end_of_month {
+                    f.write_str(" then end of month")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -530,6 +611,8 @@ pub struct PaymentTerms {
     lines: Vec<TermsLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     discount: Option<EarlyPaymentDiscount>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    payment_days: Vec<u8>,
 }
 
 #[derive(Deserialize)]
@@ -538,12 +621,14 @@ struct PaymentTermsRepr {
     lines: Vec<TermsLine>,
     #[serde(default)]
     discount: Option<EarlyPaymentDiscount>,
+    #[serde(default)]
+    payment_days: Vec<u8>,
 }
 
 impl TryFrom<PaymentTermsRepr> for PaymentTerms {
     type Error = TermsError;
     fn try_from(repr: PaymentTermsRepr) -> Result<Self, Self::Error> {
-        PaymentTerms::new(repr.lines, repr.discount)
+        PaymentTerms::new(repr.lines, repr.discount)?.with_payment_days(repr.payment_days)
     }
 }
 
@@ -808,6 +893,7 @@ impl PaymentTerms {
         Ok(PaymentTerms {
             lines: normalized,
             discount,
+            payment_days: Vec::new(),
         })
     }
 
@@ -832,6 +918,7 @@ impl PaymentTerms {
                 due: rule,
             }],
             discount: None,
+            payment_days: Vec::new(),
         })
     }
 
@@ -849,6 +936,7 @@ impl PaymentTerms {
                 due: DueRule::Net { days },
             }],
             discount: None,
+            payment_days: Vec::new(),
         }
     }
 
@@ -864,6 +952,65 @@ impl PaymentTerms {
     /// ```
     pub fn lines(&self) -> &[TermsLine] {
         &self.lines
+    }
+
+    /// The same terms with payment days (*días de pago*, *Zahltage*): fixed days of
+    /// the month on which the customer pays; every due date moves to the first such
+    /// day on or after it (a day past the end of a shorter month is its last day).
+    /// An empty list removes them. The days are kept sorted, each once.
+    ///
+    /// # Errors
+    /// [`TermsError::InvalidDayOfMonth`] for a day outside 1 to 31.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use encours_core::terms::PaymentTerms;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// let terms = PaymentTerms::net(30).with_payment_days(vec![25, 10])?;
+    /// assert_eq!(terms.payment_days(), [10, 25]);
+    /// // 15 January + 30 = 14 February, paid on the 25th.
+    /// assert_eq!(terms.due_date(d(1, 15))?, d(2, 25));
+    /// // 31 January + 30 = 1 March, paid on 10 March.
+    /// assert_eq!(terms.due_date(d(1, 31))?, d(3, 10));
+    /// let end = PaymentTerms::net(30).with_payment_days(vec![31])?;
+    /// assert_eq!(end.due_date(d(1, 15))?, d(2, 29)); // the 31st of February is its last day
+    /// # Ok::<(), encours_core::terms::TermsError>(())
+    /// ```
+    pub fn with_payment_days(mut self, mut days: Vec<u8>) -> Result<PaymentTerms, TermsError> {
+        if let Some(&day) = days.iter().find(|d| !(1..=31).contains(*d)) {
+            return Err(TermsError::InvalidDayOfMonth {
+                rule: "payment days".to_owned(),
+                day,
+            });
+        }
+        days.sort_unstable();
+        days.dedup();
+        self.payment_days = days;
+        Ok(self)
+    }
+
+    /// The payment days, sorted (empty: due dates are not moved).
+    pub fn payment_days(&self) -> &[u8] {
+        &self.payment_days
+    }
+
+    /// The first payment day on or after `date` (`date` itself without payment days).
+    fn on_payment_day(&self, date: NaiveDate) -> Result<NaiveDate, TermsError> {
+        let Some(&first) = self.payment_days.first() else {
+            return Ok(date);
+        };
+        let last_day = end_of_month(date)?.day();
+        for &pd in &self.payment_days {
+            let day = u32::from(pd).min(last_day);
+            if day >= date.day() {
+                return date.with_day(day).ok_or(TermsError::DateOutOfRange {
+                    operation: format!("payment day {pd}"),
+                    date,
+                });
+            }
+        }
+        day_of_following_month(date, first)
     }
 
     /// The early-payment discount, if any.
@@ -983,7 +1130,7 @@ impl PaymentTerms {
             dated.push((
                 line_index,
                 *line,
-                line.due.due_date(invoice_date, order_date)?,
+                self.on_payment_day(line.due.due_date(invoice_date, order_date)?)?,
             ));
         }
         // A stable sort keeps lines due the same day in line order.
@@ -1025,7 +1172,7 @@ impl PaymentTerms {
     pub fn due_date(&self, invoice_date: NaiveDate) -> Result<NaiveDate, TermsError> {
         let mut last = invoice_date;
         for line in &self.lines {
-            last = last.max(line.due.due_date(invoice_date, None)?);
+            last = last.max(self.on_payment_day(line.due.due_date(invoice_date, None)?)?);
         }
         Ok(last)
     }
@@ -1132,7 +1279,7 @@ impl PaymentTerms {
         let mut reasons = Vec::with_capacity(self.lines.len());
         let mut verdicts = Vec::with_capacity(self.lines.len() * 3);
         for (line_index, line) in self.lines.iter().enumerate() {
-            let due_date = line.due.due_date(invoice_date, None)?;
+            let due_date = self.on_payment_day(line.due.due_date(invoice_date, None)?)?;
             let mut caps = vec![general];
             if line.due.is_end_of_month() {
                 // In the order of the readings, not of their dates.
@@ -1246,7 +1393,7 @@ impl fmt::Display for PaymentTerms {
             write!(f, "{}/{} ", d.percent.normalize(), d.days)?;
         }
         match self.lines.as_slice() {
-            [only] if only.share == Decimal::ONE_HUNDRED => write!(f, "{}", only.due),
+            [only] if only.share == Decimal::ONE_HUNDRED => write!(f, "{}", only.due)?,
             lines => {
                 for (i, line) in lines.iter().enumerate() {
                     if i > 0 {
@@ -1254,9 +1401,14 @@ impl fmt::Display for PaymentTerms {
                     }
                     write!(f, "{line}")?;
                 }
-                Ok(())
             }
         }
+        // Display only: payment days are written in the JSON form.
+        if !self.payment_days.is_empty() {
+            let days: Vec<String> = self.payment_days.iter().map(u8::to_string).collect();
+            write!(f, ", paid on days {}", days.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -1275,6 +1427,16 @@ fn add_days(date: NaiveDate, days: u32) -> Result<NaiveDate, TermsError> {
     date.checked_add_days(Days::new(u64::from(days)))
         .ok_or_else(|| TermsError::DateOutOfRange {
             operation: format!("+ {days} days"),
+            date,
+        })
+}
+
+/// `months` calendar months later, clamped to the last day of a shorter month
+/// (chrono's `checked_add_months`).
+fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate, TermsError> {
+    date.checked_add_months(chrono::Months::new(months))
+        .ok_or_else(|| TermsError::DateOutOfRange {
+            operation: format!("+ {months} months"),
             date,
         })
 }
