@@ -234,6 +234,18 @@
 #define ENCOURS_EOM_END_OF_MONTH_THEN_DAYS 1
 
 /**
+ * Split-terms rounding: each line half up to the minor unit, the last due takes the
+ * rest (1,000.03 EUR in quarters: 250.01, 250.01, 250.01, 250.00). The default.
+ */
+#define ENCOURS_SPLIT_HALF_UP_REMAINDER_ON_LAST 0
+
+/**
+ * Split-terms rounding: each line truncated, the last due takes the rest (250.00,
+ * 250.00, 250.00, 250.03).
+ */
+#define ENCOURS_SPLIT_TRUNCATE_REMAINDER_ON_LAST 1
+
+/**
  * The ABI version: raised whenever a change breaks programs compiled against an
  * earlier header (a changed struct layout or signature). Compare with
  * `encours_abi_version()` at start-up to detect a mismatched shared library.
@@ -380,6 +392,12 @@ enum encours_status
    * without the `letters` cargo feature).
    */
   ENCOURS_UNSUPPORTED = 29,
+  /**
+   * A configuration document (dunning configuration, promises, rate tables,
+   * calendar, history…) names a key or a value the engine does not know; the
+   * message gives the path and the closest known key.
+   */
+  ENCOURS_UNKNOWN_KEY = 45,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1055,6 +1073,23 @@ void encours_dunning_options_free(struct encours_dunning_options *options);
 encours_status encours_dunning_options_set_rate_tables_json(struct encours_dunning_options *options,
                                                             const char *json,
                                                             size_t json_len);
+
+/**
+ * Set the exchange rates the plan converts a step's fee with, when the step lists
+ * its fee only in other currencies than the customer's: `json` (`json_len` bytes)
+ * is the core's exchange-rate form (`{"rates": [{"from": "GBP", "to": "EUR",
+ * "rate": "1.17"}]}`). Without a rate such an action has no fee and a
+ * `fee_not_in_currency` warning. Replaces rates set before.
+ * `ENCOURS_INVALID_JSON` for a malformed document, `ENCOURS_UNKNOWN_KEY` for an
+ * unknown key (the options are then unchanged). Not synchronized (see
+ * `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_fx_rates_json(struct encours_dunning_options *options,
+                                                         const char *json,
+                                                         size_t json_len);
 
 /**
  * Add a copy of `calendar` to the options. A customer whose calendar (or the
@@ -1991,6 +2026,44 @@ encours_status encours_terms_due_schedule_json(const struct encours_terms *terms
                                                size_t *out_len);
 
 /**
+ * `encours_terms_due_schedule_json` with the rounding of split lines chosen:
+ * `ENCOURS_SPLIT_HALF_UP_REMAINDER_ON_LAST` (what the other function does) or
+ * `ENCOURS_SPLIT_TRUNCATE_REMAINDER_ON_LAST`; any other value is
+ * `ENCOURS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * As `encours_terms_due_schedule_json`.
+ */
+encours_status encours_terms_due_schedule_with_json(const struct encours_terms *terms,
+                                                    int32_t invoice_date,
+                                                    const int32_t *order_date,
+                                                    int64_t amount_minor,
+                                                    const char *currency,
+                                                    uint32_t rounding,
+                                                    char **out,
+                                                    size_t *out_len);
+
+/**
+ * The early-payment discount for a payment made on `payment_date`, as JSON in the
+ * core's form (`{"payment_date":"2024-01-25","deadline":"2024-01-25","applies":true,
+ * "percent":"2","amount":{...},"payable":{...},"annualised_cost":"37.2449"}`), or
+ * `null` when the terms have no discount. `annualised_cost` is the nominal annual
+ * cost of not taking the discount, percent (Brigham & Ehrhardt's cost of trade
+ * credit). `*out` owns the JSON.
+ *
+ * # Safety
+ * `terms` is a live handle; `currency` is NUL-terminated; `out` is writable;
+ * `out_len` NULL or writable.
+ */
+encours_status encours_terms_discount_for_payment_json(const struct encours_terms *terms,
+                                                       int32_t invoice_date,
+                                                       int32_t payment_date,
+                                                       int64_t amount_minor,
+                                                       const char *currency,
+                                                       char **out,
+                                                       size_t *out_len);
+
+/**
  * The early-payment discount of an invoice, as JSON in the core's form
  * (`{"deadline":"2024-01-25","percent":"2","amount":{"amount":"20.00","currency":
  * "EUR"},"net_payable":{"amount":"980.00","currency":"EUR"}}`), or `null` when the
@@ -2011,7 +2084,9 @@ encours_status encours_terms_early_payment_discount_json(const struct encours_te
  * The French LME check (Code de commerce L441-10 I: 60 days from the invoice, or 45
  * days end of month when stipulated) of the terms for an invoice date, as JSON in the
  * core's form: `{"invoice_date":..., "compliant":true, "limits":{...}, "reasons":
- * [{"line_index":0, "cap":{"cap":"sixty_days_from_invoice"}, "days_over":0, ...}]}`.
+ * [{"line_index":0, "cap":{"cap":"sixty_days_from_invoice"}, "days_over":0, ...}],
+ * "verdicts": [...]}`, `verdicts` giving each line's verdict under every cap that
+ * applies to it.
  * `*out` owns the JSON.
  *
  * # Safety

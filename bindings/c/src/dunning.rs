@@ -8,6 +8,7 @@ use encours_core::dunning::{
     DunningConfig, DunningConfigData, DunningPlan, History, PlanContext, plan,
 };
 use encours_core::interest::RateTables;
+use encours_core::money::FxRates;
 use encours_core::promises::PromiseToPay;
 
 use crate::calendar::encours_calendar;
@@ -31,6 +32,8 @@ pub struct encours_dunning_options {
     /// Distinct names; searched by name before the built-in codes.
     calendars: Vec<Calendar>,
     promises: Vec<PromiseToPay>,
+    /// Rates for fees listed only in another currency than the customer's.
+    fx_rates: Option<FxRates>,
 }
 
 /// # Safety
@@ -44,6 +47,7 @@ unsafe fn options_mut<'a>(
 }
 
 /// The plan itself, shared by both entry points.
+#[allow(clippy::too_many_arguments)]
 fn plan_json(
     ledger: &encours_core::ledger::Ledger,
     config: &DunningConfig,
@@ -51,12 +55,14 @@ fn plan_json(
     promises: &[PromiseToPay],
     rate_tables: Option<&RateTables>,
     calendars: &[Calendar],
+    fx_rates: Option<&FxRates>,
     as_of: i32,
 ) -> Result<String, Failure> {
     let mut ctx = PlanContext::new(ledger, config);
     ctx.promises = promises;
     ctx.rate_tables = rate_tables;
     ctx.calendars = calendars;
+    ctx.fx_rates = fx_rates;
     let today = plan(&ctx, history, date_arg(as_of, "as_of")?)?;
     to_json(&today)
 }
@@ -135,7 +141,7 @@ pub unsafe extern "C" fn encours_dunning_plan_json(
                 opt_json(promises_json, promises_len, "promises_json", "promises to pay")?;
             (&(*ledger).inner, config, history, promises)
         };
-        let json = plan_json(l, &config, &history, &promises, None, &[], as_of)?;
+        let json = plan_json(l, &config, &history, &promises, None, &[], None, as_of)?;
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(json, out, out_len) }
     }
@@ -188,8 +194,10 @@ pub unsafe extern "C" fn encours_dunning_plan_with_options_json(
             (&(*ledger).inner, config, history, options.as_ref())
         };
         let json = match opts {
-            Some(o) => plan_json(l, &config, &history, &o.promises, o.rate_tables.as_ref(), &o.calendars, as_of)?,
-            None => plan_json(l, &config, &history, &[], None, &[], as_of)?,
+            Some(o) => plan_json(
+                l, &config, &history, &o.promises, o.rate_tables.as_ref(), &o.calendars, o.fx_rates.as_ref(), as_of,
+            )?,
+            None => plan_json(l, &config, &history, &[], None, &[], None, as_of)?,
         };
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(json, out, out_len) }
@@ -212,6 +220,7 @@ pub unsafe extern "C" fn encours_dunning_options_new(
             rate_tables: None,
             calendars: Vec::new(),
             promises: Vec::new(),
+            fx_rates: None,
         }));
         // SAFETY: checked non-NULL.
         unsafe { write(out, boxed) };
@@ -258,6 +267,32 @@ pub unsafe extern "C" fn encours_dunning_options_set_rate_tables_json(
         let (o, text) = unsafe { (options_mut(options)?, text_arg(json, json_len, "json")?) };
         let tables: RateTables = json_arg(text, "rate tables")?;
         o.rate_tables = Some(tables);
+        Ok(())
+    }
+}
+
+/// Set the exchange rates the plan converts a step's fee with, when the step lists
+/// its fee only in other currencies than the customer's: `json` (`json_len` bytes)
+/// is the core's exchange-rate form (`{"rates": [{"from": "GBP", "to": "EUR",
+/// "rate": "1.17"}]}`). Without a rate such an action has no fee and a
+/// `fee_not_in_currency` warning. Replaces rates set before.
+/// `ENCOURS_INVALID_JSON` for a malformed document, `ENCOURS_UNKNOWN_KEY` for an
+/// unknown key (the options are then unchanged). Not synchronized (see
+/// `encours_dunning_options`).
+///
+/// # Safety
+/// `options` is a live handle; `json` points to `json_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn encours_dunning_options_set_fx_rates_json(
+    options: *mut encours_dunning_options,
+    json: *const c_char,
+    json_len: usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        // SAFETY: live handle and readable buffer by contract.
+        let (o, text) = unsafe { (options_mut(options)?, text_arg(json, json_len, "json")?) };
+        let rates: FxRates = json_arg(text, "exchange rates")?;
+        o.fx_rates = Some(rates);
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use std::ffi::{CStr, CString, c_char};
 
 use encours_core::Error;
 use encours_core::calendar::CalendarError;
+use encours_core::config::ConfigError;
 use encours_core::dunning::DunningError;
 use encours_core::interest::InterestError;
 use encours_core::ledger::LedgerError;
@@ -92,6 +93,10 @@ pub enum encours_status {
     /// The function belongs to a part of the library left out of this build (letters
     /// without the `letters` cargo feature).
     ENCOURS_UNSUPPORTED = 29,
+    /// A configuration document (dunning configuration, promises, rate tables,
+    /// calendar, history…) names a key or a value the engine does not know; the
+    /// message gives the path and the closest known key.
+    ENCOURS_UNKNOWN_KEY = 45,
 }
 
 use encours_status::*;
@@ -131,6 +136,7 @@ const STATUS_NAMES: &[(encours_status, &CStr)] = &[
         c"ENCOURS_TEMPLATE_RENDER_FAILED",
     ),
     (ENCOURS_UNSUPPORTED, c"ENCOURS_UNSUPPORTED"),
+    (ENCOURS_UNKNOWN_KEY, c"ENCOURS_UNKNOWN_KEY"),
 ];
 
 /// The status of a core error: the one place core errors meet C status numbers.
@@ -147,6 +153,7 @@ pub(crate) fn status_of(err: &Error) -> encours_status {
         Error::Report(e) => report_status(e),
         Error::Interest(e) => interest_status(e),
         Error::Dunning(e) => dunning_status(e),
+        Error::Config(e) => config_status(e.as_ref()),
         // The variant exists only when the core is built with letters.
         #[cfg(feature = "letters")]
         Error::Letter(e) => letter_status(e),
@@ -253,6 +260,14 @@ fn dunning_status(e: &DunningError) -> encours_status {
         DunningError::DateOutOfRange { .. } => ENCOURS_INVALID_DATE,
         DunningError::Calendar { source, .. } => calendar_status(source),
         DunningError::Money(m) => money_status(m),
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+fn config_status(e: &ConfigError) -> encours_status {
+    match e {
+        ConfigError::UnknownKey { .. } | ConfigError::UnknownValue { .. } => ENCOURS_UNKNOWN_KEY,
+        ConfigError::Invalid { .. } => ENCOURS_INVALID_JSON,
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -502,8 +517,14 @@ mod tests {
     #[test]
     fn status_numbers_are_stable() {
         // Published numbers: changing one breaks every compiled C program.
+        // Numbers are given out in ranges, so the list may have gaps: it only grows.
         for (i, (status, name)) in STATUS_NAMES.iter().enumerate() {
-            assert_eq!(*status as u32 as usize, i, "{name:?}");
+            if i < 30 {
+                assert_eq!(*status as u32 as usize, i, "{name:?}");
+            }
+            if let Some((before, _)) = i.checked_sub(1).and_then(|j| STATUS_NAMES.get(j)) {
+                assert!((*before as u32) < (*status as u32), "{name:?}");
+            }
             assert_eq!(
                 unsafe { CStr::from_ptr(encours_status_name(*status as u32)) },
                 *name
@@ -513,6 +534,7 @@ mod tests {
         assert_eq!(ENCOURS_OTHER_ERROR as u32, 25);
         assert_eq!(ENCOURS_TEMPLATE_INVALID as u32, 26);
         assert_eq!(ENCOURS_UNSUPPORTED as u32, 29);
+        assert_eq!(ENCOURS_UNKNOWN_KEY as u32, 45);
     }
 
     #[test]
@@ -938,6 +960,37 @@ mod tests {
             (
                 DunningError::Money(MoneyError::Overflow { operation: "m" }).into(),
                 ENCOURS_OVERFLOW,
+            ),
+            (
+                ConfigError::UnknownKey {
+                    what: "w".into(),
+                    path: String::new(),
+                    key: "k".into(),
+                    closest: None,
+                    known: Vec::new(),
+                }
+                .into(),
+                ENCOURS_UNKNOWN_KEY,
+            ),
+            (
+                ConfigError::UnknownValue {
+                    what: "w".into(),
+                    path: String::new(),
+                    value: "v".into(),
+                    closest: None,
+                    known: Vec::new(),
+                }
+                .into(),
+                ENCOURS_UNKNOWN_KEY,
+            ),
+            (
+                ConfigError::Invalid {
+                    what: "w".into(),
+                    path: String::new(),
+                    message: "m".into(),
+                }
+                .into(),
+                ENCOURS_INVALID_JSON,
             ),
         ];
         for (err, status) in cases.iter().chain(&letter_cases()) {

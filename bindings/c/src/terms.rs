@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use encours_core::terms::{EndOfMonthConvention, ParseOptions, PaymentTerms};
+use encours_core::terms::{EndOfMonthConvention, ParseOptions, PaymentTerms, SplitRounding};
 
 use crate::convert::{
     date_arg, date_out, json_arg, money_arg, str_arg, text_arg, to_json, write, write_alloc_str,
@@ -224,6 +224,95 @@ pub unsafe extern "C" fn encours_terms_due_schedule_json(
     }
 }
 
+/// Split-terms rounding: each line half up to the minor unit, the last due takes the
+/// rest (1,000.03 EUR in quarters: 250.01, 250.01, 250.01, 250.00). The default.
+pub const ENCOURS_SPLIT_HALF_UP_REMAINDER_ON_LAST: u32 = 0;
+/// Split-terms rounding: each line truncated, the last due takes the rest (250.00,
+/// 250.00, 250.00, 250.03).
+pub const ENCOURS_SPLIT_TRUNCATE_REMAINDER_ON_LAST: u32 = 1;
+
+/// `encours_terms_due_schedule_json` with the rounding of split lines chosen:
+/// `ENCOURS_SPLIT_HALF_UP_REMAINDER_ON_LAST` (what the other function does) or
+/// `ENCOURS_SPLIT_TRUNCATE_REMAINDER_ON_LAST`; any other value is
+/// `ENCOURS_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As `encours_terms_due_schedule_json`.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn encours_terms_due_schedule_with_json(
+    terms: *const encours_terms,
+    invoice_date: i32,
+    order_date: *const i32,
+    amount_minor: i64,
+    currency: *const c_char,
+    rounding: u32,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        check_null!(out);
+        let rounding = match rounding {
+            ENCOURS_SPLIT_HALF_UP_REMAINDER_ON_LAST => SplitRounding::HalfUpRemainderOnLast,
+            ENCOURS_SPLIT_TRUNCATE_REMAINDER_ON_LAST => SplitRounding::TruncateRemainderOnLast,
+            other => {
+                return Err(Failure::new(
+                    ENCOURS_INVALID_ARGUMENT,
+                    format!(
+                        "argument rounding {other} is not a split rounding: expected ENCOURS_SPLIT_HALF_UP_REMAINDER_ON_LAST (0) or ENCOURS_SPLIT_TRUNCATE_REMAINDER_ON_LAST (1)"
+                    ),
+                ));
+            }
+        };
+        // SAFETY: live handle, NUL-terminated currency by contract.
+        let (t, amount) = unsafe { (self::terms(terms)?, money_arg(amount_minor, currency, "amount")?) };
+        let order = if order_date.is_null() {
+            None
+        } else {
+            // SAFETY: non-NULL and readable by contract.
+            Some(date_arg(unsafe { *order_date }, "order_date")?)
+        };
+        let schedule =
+            t.due_schedule_with(date_arg(invoice_date, "invoice_date")?, order, amount, rounding)?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_alloc_str(to_json(&schedule)?, out, out_len) }
+    }
+}
+
+/// The early-payment discount for a payment made on `payment_date`, as JSON in the
+/// core's form (`{"payment_date":"2024-01-25","deadline":"2024-01-25","applies":true,
+/// "percent":"2","amount":{...},"payable":{...},"annualised_cost":"37.2449"}`), or
+/// `null` when the terms have no discount. `annualised_cost` is the nominal annual
+/// cost of not taking the discount, percent (Brigham & Ehrhardt's cost of trade
+/// credit). `*out` owns the JSON.
+///
+/// # Safety
+/// `terms` is a live handle; `currency` is NUL-terminated; `out` is writable;
+/// `out_len` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn encours_terms_discount_for_payment_json(
+    terms: *const encours_terms,
+    invoice_date: i32,
+    payment_date: i32,
+    amount_minor: i64,
+    currency: *const c_char,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        check_null!(out);
+        // SAFETY: live handle, NUL-terminated currency by contract.
+        let (t, amount) = unsafe { (self::terms(terms)?, money_arg(amount_minor, currency, "amount")?) };
+        let offer = t.discount_for_payment(
+            date_arg(invoice_date, "invoice_date")?,
+            date_arg(payment_date, "payment_date")?,
+            amount,
+        )?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_alloc_str(to_json(&offer)?, out, out_len) }
+    }
+}
+
 /// The early-payment discount of an invoice, as JSON in the core's form
 /// (`{"deadline":"2024-01-25","percent":"2","amount":{"amount":"20.00","currency":
 /// "EUR"},"net_payable":{"amount":"980.00","currency":"EUR"}}`), or `null` when the
@@ -254,7 +343,9 @@ pub unsafe extern "C" fn encours_terms_early_payment_discount_json(
 /// The French LME check (Code de commerce L441-10 I: 60 days from the invoice, or 45
 /// days end of month when stipulated) of the terms for an invoice date, as JSON in the
 /// core's form: `{"invoice_date":..., "compliant":true, "limits":{...}, "reasons":
-/// [{"line_index":0, "cap":{"cap":"sixty_days_from_invoice"}, "days_over":0, ...}]}`.
+/// [{"line_index":0, "cap":{"cap":"sixty_days_from_invoice"}, "days_over":0, ...}],
+/// "verdicts": [...]}`, `verdicts` giving each line's verdict under every cap that
+/// applies to it.
 /// `*out` owns the JSON.
 ///
 /// # Safety

@@ -64,6 +64,10 @@ static void plan_options(const encours_ledger *l) {
   CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, twice, strlen(twice)), ENCOURS_INVALID_JSON);
   CHECK_CONTAINS(encours_last_error(), "the name appears twice");
   CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, "[", 1), ENCOURS_INVALID_JSON);
+  const char *table_typo = "[{\"name\":\"T\",\"points\":[{\"valid_from\":\"2024-01-01\",\"rate\":\"1\"}],"
+                           "\"verified_trough\":\"2024-12-31\"}]";
+  CHECK_STATUS(encours_dunning_options_set_rate_tables_json(opts, table_typo, strlen(table_typo)), ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "unknown key \"verified_trough\" at \"[0]\"; did you mean \"verified_through\"?");
   plan = NULL;
   CHECK_OK(encours_dunning_plan_with_options_json(l, INTEREST_CONFIG, strlen(INTEREST_CONFIG), NULL, 0, opts,
                                                   day(2024, 3, 2), &plan, NULL));
@@ -174,6 +178,31 @@ static void plan_options(const encours_ledger *l) {
                ENCOURS_INVALID_DATE);
   CHECK(plan == NULL);
 
+  /* A fee listed only in GBP for a EUR customer (issue 11, defect 4): without a rate
+   * the action has no fee and a typed warning; with the caller's rate 1 GBP = 1.17 EUR,
+   * 10.00 GBP is 11.70 EUR and the total due 1200.00 + 11.70 = 1211.70 EUR. */
+  const char *gbp_fee =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"reminder\",\"offset_days\":5,\"channel\":\"letter\","
+      "\"template\":\"reminder_1\",\"fee\":[{\"amount\":\"10.00\",\"currency\":\"GBP\"}]}]}],\"default_scenario\":\"s\"}";
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, gbp_fee, strlen(gbp_fee), NULL, 0, opts, day(2024, 2, 6), &plan,
+                                                  NULL));
+  CHECK_CONTAINS(plan, "\"code\":\"fee_not_in_currency\"");
+  CHECK(plan != NULL && strstr(plan, "\"fee\":") == NULL);
+  encours_string_free(plan);
+  const char *fx = "{\"rates\":[{\"from\":\"GBP\",\"to\":\"EUR\",\"rate\":\"1.17\"}]}";
+  CHECK_OK(encours_dunning_options_set_fx_rates_json(opts, fx, strlen(fx)));
+  CHECK_STATUS(encours_dunning_options_set_fx_rates_json(opts, "{\"rate\":[]}", 11), ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "did you mean \"rates\"?");
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, gbp_fee, strlen(gbp_fee), NULL, 0, opts, day(2024, 2, 6), &plan,
+                                                  NULL));
+  CHECK_CONTAINS(plan, "\"fee\":{\"amount\":\"11.70\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "\"total_due\":{\"amount\":\"1211.70\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "\"code\":\"fee_converted\"");
+  encours_string_free(plan);
+  CHECK_STATUS(encours_dunning_options_set_fx_rates_json(NULL, fx, strlen(fx)), ENCOURS_NULL_ARGUMENT);
+
   encours_dunning_options_free(opts);
   encours_dunning_options_free(NULL);
 }
@@ -271,6 +300,43 @@ int main(void) {
                ENCOURS_NULL_ARGUMENT);
   CHECK_STATUS(encours_dunning_history_record_json(NULL, 0, "{}", 2, &plan, NULL), ENCOURS_INVALID_JSON);
   CHECK_STATUS(encours_dunning_history_record_json(NULL, 0, NULL, 0, &plan, NULL), ENCOURS_NULL_ARGUMENT);
+  CHECK(plan == NULL);
+
+  /* Unknown keys are refused in every configuration document, naming the path and
+   * the closest known key (issue 11): a rule written with "segment" would otherwise
+   * match every customer. */
+  const char *misspelt_rule =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"r\",\"offset_days\":1,\"channel\":\"email\","
+      "\"template\":\"t\"}]}],\"default_scenario\":\"s\","
+      "\"rules\":[{\"id\":\"smb\",\"scenario\":\"s\",\"segment\":[\"SMB\"]}]}";
+  CHECK_STATUS(encours_dunning_plan_json(l, misspelt_rule, strlen(misspelt_rule), NULL, 0, NULL, 0, 0, &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "unknown key \"segment\" at \"rules[0]\"; did you mean \"segments\"?");
+  const char *misspelt_step =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"r\",\"offset_days\":1,\"channel\":\"email\","
+      "\"template\":\"t\",\"min_customer_amout\":[]}]}],\"default_scenario\":\"s\"}";
+  CHECK_STATUS(encours_dunning_plan_json(l, misspelt_step, strlen(misspelt_step), NULL, 0, NULL, 0, 0, &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "at \"scenarios[0].steps[0]\"; did you mean \"min_customer_amount\"?");
+  const char *misspelt_policy =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"r\",\"offset_days\":1,\"channel\":\"email\","
+      "\"template\":\"t\"}]}],\"default_scenario\":\"s\",\"promise_grace_day\":10}";
+  CHECK_STATUS(encours_dunning_plan_json(l, misspelt_policy, strlen(misspelt_policy), NULL, 0, NULL, 0, 0, &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "did you mean \"promise_grace_days\"?");
+  const char *promise_typo =
+      "[{\"id\":\"PR-1\",\"customer_id\":\"C1\",\"amount\":{\"amount\":\"1.00\",\"currency\":\"EUR\"},"
+      "\"promised_date\":\"2024-03-20\",\"made_on\":\"2024-03-04\",\"items\":[\"F-1\"]}]";
+  CHECK_STATUS(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), NULL, 0, promise_typo, strlen(promise_typo), 0,
+                                         &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "unknown key \"items\" at \"[0]\"; did you mean \"item_ids\"?");
+  const char *history_typo = "{\"entries\":[],\"entry\":[]}";
+  CHECK_STATUS(encours_dunning_plan_json(l, CONFIG, strlen(CONFIG), history_typo, strlen(history_typo), NULL, 0, 0,
+                                         &plan, NULL),
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "did you mean \"entries\"?");
+  CHECK_STR(encours_status_name(ENCOURS_UNKNOWN_KEY), "ENCOURS_UNKNOWN_KEY");
   CHECK(plan == NULL);
 
   plan_options(l);

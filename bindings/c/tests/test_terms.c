@@ -117,6 +117,65 @@ int main(void) {
   CHECK_STATUS(encours_terms_due_date(NULL, 0, &due), ENCOURS_NULL_ARGUMENT);
   CHECK_CONTAINS(encours_last_error(), "argument terms is NULL");
   CHECK_STATUS(encours_terms_lme_check_json(split, 0, NULL, NULL), ENCOURS_NULL_ARGUMENT);
+
+  /* Issue 11: split lines half up with the remainder on the last line due (1,000.03
+   * EUR in quarters: 250.01 x 3 + 250.00), truncation on request (250.00 x 3 + 250.03). */
+  encours_terms *quarters = NULL;
+  CHECK_OK(encours_terms_parse("25% net 30, 25% net 60, 25% net 90, 25% net 120", 0, &quarters));
+  json = NULL;
+  CHECK_OK(encours_terms_due_schedule_with_json(quarters, day(2024, 1, 15), NULL, 100003, "EUR",
+                                                ENCOURS_SPLIT_HALF_UP_REMAINDER_ON_LAST, &json, NULL));
+  CHECK_CONTAINS(json, "\"due_date\":\"2024-02-14\",\"amount\":{\"amount\":\"250.01\"");
+  CHECK_CONTAINS(json, "\"due_date\":\"2024-05-14\",\"amount\":{\"amount\":\"250.00\"");
+  encours_string_free(json);
+  json = NULL;
+  CHECK_OK(encours_terms_due_schedule_with_json(quarters, day(2024, 1, 15), NULL, 100003, "EUR",
+                                                ENCOURS_SPLIT_TRUNCATE_REMAINDER_ON_LAST, &json, NULL));
+  CHECK_CONTAINS(json, "\"due_date\":\"2024-05-14\",\"amount\":{\"amount\":\"250.03\"");
+  encours_string_free(json);
+  json = NULL;
+  CHECK_STATUS(encours_terms_due_schedule_with_json(quarters, day(2024, 1, 15), NULL, 100003, "EUR", 7, &json, NULL),
+               ENCOURS_INVALID_ARGUMENT);
+  CHECK_CONTAINS(encours_last_error(), "argument rounding 7");
+  CHECK(json == NULL);
+  encours_terms_free(quarters);
+
+  /* The discount for a payment date and the cost of not taking it: 2/10 net 30 costs
+   * 2/98 x 365/20 = 37.24 % a year (Brigham & Ehrhardt, cost of trade credit). */
+  encours_terms *discounted = NULL;
+  CHECK_OK(encours_terms_parse("2/10 net 30", 0, &discounted));
+  json = NULL;
+  CHECK_OK(encours_terms_discount_for_payment_json(discounted, day(2024, 1, 15), day(2024, 1, 25), 123456, "EUR", &json,
+                                                   NULL));
+  CHECK_CONTAINS(json, "\"applies\":true");
+  CHECK_CONTAINS(json, "\"payable\":{\"amount\":\"1209.87\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(json, "\"annualised_cost\":\"37.2449\"");
+  encours_string_free(json);
+  json = NULL;
+  CHECK_OK(encours_terms_discount_for_payment_json(discounted, day(2024, 1, 15), day(2024, 1, 26), 123456, "EUR", &json,
+                                                   NULL));
+  CHECK_CONTAINS(json, "\"applies\":false");
+  encours_string_free(json);
+  json = NULL;
+  CHECK_OK(encours_terms_lme_check_json(discounted, day(2024, 1, 15), &json, NULL));
+  CHECK_CONTAINS(json, "\"verdicts\":[{\"line_index\":0,\"cap\":{\"cap\":\"sixty_days_from_invoice\"}");
+  encours_string_free(json);
+  CHECK_STATUS(encours_terms_discount_for_payment_json(discounted, 0, 0, 1, "EUR", NULL, NULL), ENCOURS_NULL_ARGUMENT);
+  encours_terms_free(discounted);
+
+  /* Month rules clamp (31 January 2024 + 1 month = 29 February); payment days move the
+   * due date to the next one (net 30 from 15 January = 14 February, paid on the 25th). */
+  const char *monthly =
+      "{\"lines\":[{\"share\":\"100\",\"due\":{\"rule\":\"months_after\",\"months\":1}}],\"payment_days\":[25]}";
+  encours_terms *m = NULL;
+  CHECK_OK(encours_terms_from_json(monthly, strlen(monthly), &m));
+  int32_t due_m = 0;
+  CHECK_OK(encours_terms_due_date(m, day(2024, 1, 31), &due_m));
+  CHECK_INT(due_m, day(2024, 3, 25));
+  CHECK_OK(encours_terms_due_date(m, day(2024, 1, 20), &due_m));
+  CHECK_INT(due_m, day(2024, 2, 25));
+  encours_terms_free(m);
+
   encours_terms_free(split);
   encours_terms_free(NULL);
   return finish();

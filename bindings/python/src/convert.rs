@@ -622,6 +622,17 @@ pub fn json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 /// Deserialize a core value from JSON text; `what` names it in the message.
 pub fn from_json<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
     let text = json_text(obj)?;
-    serde_json::from_str(&text)
-        .map_err(|e| new_err(Kind::Input, "json", format!("invalid {what} JSON: {e}")))
+    encours_core::config::from_json(&text, what).map_err(config_err)
+}
+
+/// A configuration document the core's reader refused: an `InputError` whose code is
+/// `unknown_key` (with the path and the closest known key in the message) or `json`.
+pub fn config_err(e: encours_core::config::ConfigError) -> PyErr {
+    use encours_core::config::ConfigError;
+    let code = match &e {
+        ConfigError::UnknownKey { .. } => "unknown_key",
+        ConfigError::UnknownValue { .. } => "unknown_value",
+        _ => "json",
+    };
+    new_err(Kind::Input, code, format!("invalid {e}"))
 }

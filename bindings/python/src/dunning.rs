@@ -6,8 +6,9 @@
 
 use encours_core::calendar::Calendar;
 use encours_core::dunning::{
-    self, Action, ActionItem, ActionKind, AssignedBy, Assignment, Channel, DunningConfig,
-    DunningConfigData, DunningPlan, Effect, History, LeftOut, LeftOutReason, NextStep, PlanContext,
+    self, Action, ActionItem, ActionKind, ActionReason, ActionWarning, AssignedBy, Assignment,
+    Channel, DunningConfig, DunningConfigData, DunningPlan, Effect, History, LeftOut,
+    LeftOutReason, NextStep, PlanContext,
 };
 use encours_core::ledger::{ItemKind, Ledger};
 use encours_core::letters::{Language, Letter, LetterSettings, Letters};
@@ -20,10 +21,10 @@ use serde_json::Value;
 
 use crate::calendar::PyCalendar;
 use crate::convert::{
-    date_from_py, enum_from_str, enum_to_str, from_json, json_text, py_to_json, str_repr, to_json,
-    type_name,
+    config_err, date_from_py, enum_from_str, enum_to_str, from_json, json_text, py_to_json,
+    str_repr, to_json, type_name,
 };
-use crate::errors::{CoreResult, Kind, new_err};
+use crate::errors::CoreResult;
 use crate::interest::{PyRateTables, json_value_to_py};
 use crate::ledger::collect;
 use crate::money::{PyMoney, money_repr};
@@ -46,15 +47,10 @@ enum_as_str!(Channel, ActionKind, Effect, ItemKind, Language);
 
 /// A configuration from its data form: JSON of the wrong shape is an InputError, a
 /// broken rule the DunningError it is (naming the scenario and the step).
-fn config_from(data: Result<DunningConfigData, serde_json::Error>) -> PyResult<DunningConfig> {
-    let data = data.map_err(|e| {
-        new_err(
-            Kind::Input,
-            "json",
-            format!("invalid dunning configuration: {e}"),
-        )
-    })?;
-    DunningConfig::try_from(data).py()
+fn config_from(
+    data: Result<DunningConfigData, encours_core::config::ConfigError>,
+) -> PyResult<DunningConfig> {
+    DunningConfig::try_from(data.map_err(config_err)?).py()
 }
 
 /// The dunning configuration: scenarios of steps, assignment rules (first match wins,
@@ -72,7 +68,11 @@ impl PyDunningConfig {
     /// writes it.
     #[staticmethod]
     fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        config_from(serde_json::from_str(&json_text(data)?)).map(PyDunningConfig)
+        config_from(encours_core::config::from_json(
+            &json_text(data)?,
+            "dunning configuration",
+        ))
+        .map(PyDunningConfig)
     }
     /// A configuration from Python data: the JSON form as dicts and lists (for example
     /// what `tomllib.load` or `json.load` return). Amounts and rates as `Decimal` or
@@ -86,7 +86,11 @@ impl PyDunningConfig {
             )));
         }
         let value = py_to_json(data, "")?;
-        config_from(serde_json::from_value(value)).map(PyDunningConfig)
+        config_from(encours_core::config::from_value(
+            value,
+            "dunning configuration",
+        ))
+        .map(PyDunningConfig)
     }
     /// The JSON form, compact or indented by `indent` spaces.
     #[pyo3(signature = (indent = None))]
@@ -577,8 +581,32 @@ fn dec(m: &Money) -> Option<rust_decimal::Decimal> {
     Some(m.amount())
 }
 
-fn joined(v: &[String], sep: &str) -> Option<String> {
-    (!v.is_empty()).then(|| v.join(sep))
+fn joined<T: ToString>(v: &[T], sep: &str) -> Option<String> {
+    (!v.is_empty()).then(|| v.iter().map(T::to_string).collect::<Vec<_>>().join(sep))
+}
+
+/// A reason reads as its message in Python (`Action.reasons` is a list of str); its
+/// code is in `to_dict()` / `to_json()` and in the actions table.
+impl ToPy for ActionReason {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.message.clone().into_pyobject(py)?.into_any())
+    }
+}
+
+/// A warning reads as its message in Python (`Action.warnings` is a list of str); its
+/// code is in `to_dict()` / `to_json()` and in the actions table.
+impl ToPy for ActionWarning {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.message.clone().into_pyobject(py)?.into_any())
+    }
+}
+
+/// The serde name of a code (`"no_interest"`).
+fn code_name(v: &impl serde::Serialize) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
 
 /// Today's dunning plan: the actions to take, the items left out and why, and the
@@ -674,7 +702,31 @@ impl PyDunningPlan {
                 ),
             )
             .col("reasons", s(&|x| joined(&x.reasons, "; ")))
+            .col(
+                "reason_codes",
+                s(&|x| {
+                    joined(
+                        &x.reasons
+                            .iter()
+                            .map(|r| code_name(&r.code))
+                            .collect::<Vec<_>>(),
+                        "; ",
+                    )
+                }),
+            )
             .col("warnings", s(&|x| joined(&x.warnings, "; ")))
+            .col(
+                "warning_codes",
+                s(&|x| {
+                    joined(
+                        &x.warnings
+                            .iter()
+                            .map(|w| code_name(&w.code))
+                            .collect::<Vec<_>>(),
+                        "; ",
+                    )
+                }),
+            )
             .finish()
     }
     /// One row per item of each action: the action, the item, its dates, days
@@ -877,6 +929,7 @@ pub fn plan_for(
     promises: Option<&Bound<'_, PyAny>>,
     rate_tables: Option<&PyRateTables>,
     calendars: Option<&Bound<'_, PyAny>>,
+    fx_rates: Option<&crate::money::PyFxRates>,
 ) -> PyResult<PyDunningPlan> {
     let as_of = date_from_py(as_of, "as_of")?;
     let promises: Vec<PromiseToPay> =
@@ -889,6 +942,7 @@ pub fn plan_for(
     ctx.promises = &promises;
     ctx.calendars = &calendars;
     ctx.rate_tables = rate_tables.map(|t| &t.0);
+    ctx.fx_rates = fx_rates.map(|f| &f.0);
     py.detach(|| dunning::plan(&ctx, history, as_of))
         .py()
         .map(PyDunningPlan)

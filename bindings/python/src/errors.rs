@@ -239,6 +239,7 @@ pub fn core_err_in(e: impl Into<Error>, context: &str) -> PyErr {
         Error::Dunning(DunningError::Money(m)) => (money_kind(m), variant_code(m)),
         Error::Dunning(d) => (Kind::Dunning, variant_code(d)),
         Error::Letter(l) => (Kind::Letter, variant_code(l)),
+        Error::Config(c) => (Kind::Input, variant_code(c)),
         // `Error` is non-exhaustive: an area added to the core later still raises an
         // EncoursError until it gets its own class.
         other => (Kind::Root, variant_code(other)),

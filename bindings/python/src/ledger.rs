@@ -372,8 +372,10 @@ impl PyLedger {
     /// taken (None for none), `promises` to pay, reference-rate tables for interest
     /// (the built-in ones when None) and caller `calendars` (found by name before the
     /// built-in codes). Pure: recording the plan in the history and planning the
-    /// same day again gives no new action.
-    #[pyo3(signature = (config, as_of, *, history = None, promises = None, rate_tables = None, calendars = None))]
+    /// same day again gives no new action. `fx_rates` convert a step's fee listed
+    /// only in another currency than the customer's (without a rate the action has
+    /// no fee and says so in its warnings).
+    #[pyo3(signature = (config, as_of, *, history = None, promises = None, rate_tables = None, calendars = None, fx_rates = None))]
     #[allow(clippy::too_many_arguments)]
     fn dunning_plan(
         &self,
@@ -384,6 +386,7 @@ impl PyLedger {
         promises: Option<&Bound<'_, PyAny>>,
         rate_tables: Option<PyRef<'_, crate::interest::PyRateTables>>,
         calendars: Option<&Bound<'_, PyAny>>,
+        fx_rates: Option<PyRef<'_, crate::money::PyFxRates>>,
     ) -> PyResult<crate::dunning::PyDunningPlan> {
         crate::dunning::plan_for(
             py,
@@ -394,6 +397,7 @@ impl PyLedger {
             promises,
             rate_tables.as_deref(),
             calendars,
+            fx_rates.as_deref(),
         )
     }
 

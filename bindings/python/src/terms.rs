@@ -2,8 +2,8 @@
 //! and the French LME cap check, from `encours_core::terms`.
 
 use encours_core::terms::{
-    Discount, DueLine, DueRule, EndOfMonthConvention, LmeCap, LmeCheck, LmeLimits, LmeReason,
-    ParseOptions, PaymentTerms,
+    Discount, DiscountOffer, DueLine, DueRule, EndOfMonthConvention, LmeCap, LmeCheck, LmeLimits,
+    LmeReason, LmeVerdict, ParseOptions, PaymentTerms, SplitRounding,
 };
 use pyo3::prelude::*;
 
@@ -124,6 +124,49 @@ figures_class!(
         limits,
         /// One reason per terms line.
         reasons,
+        /// The verdict of every cap that applies to every line.
+        verdicts,
+    ]
+);
+
+figures_class!(
+    /// One terms line against one LME cap: the 60-day cap, or one of the two readings
+    /// of 45 days end of month (for end-of-month rules).
+    PyLmeVerdict, "LmeVerdict", LmeVerdict,
+    fields: [
+        /// Index of the terms line.
+        line_index,
+        /// The cap ("sixty_days_from_invoice" or "forty_five_days_end_of_month").
+        cap,
+        /// The cap's date.
+        cap_date,
+        /// Whether the line is within this cap.
+        compliant,
+        /// Days beyond this cap (0 when compliant).
+        days_over,
+    ]
+);
+
+figures_class!(
+    /// The early-payment discount for one payment date: whether it applies, the
+    /// amount, what to pay, and the nominal annual cost of not taking it (percent,
+    /// Brigham & Ehrhardt's cost of trade credit: 2/10 net 30 gives 37.2449).
+    PyDiscountOffer, "DiscountOffer", DiscountOffer,
+    fields: [
+        /// The payment date assessed.
+        payment_date,
+        /// Last day to pay with the discount.
+        deadline,
+        /// Whether the discount applies to a payment on payment_date.
+        applies,
+        /// Discount rate, in percent.
+        percent,
+        /// Discount earned (zero when it does not apply).
+        amount,
+        /// Amount to pay on payment_date.
+        payable,
+        /// Annualised cost of not taking the discount, percent, or None.
+        annualised_cost,
     ]
 );
 
@@ -189,16 +232,24 @@ impl PyPaymentTerms {
 
     /// The due schedule of an invoice: one DueLine per terms line, the amounts adding
     /// up to `amount` to the cent. `order_date` is used by "at order" lines.
-    #[pyo3(signature = (invoice_date, amount, order_date = None))]
+    /// `rounding`: "half_up_remainder_on_last" (each line half up, the last due takes
+    /// the rest: 1,000.03 in quarters is 250.01 x 3 + 250.00) or
+    /// "truncate_remainder_on_last" (250.00 x 3 + 250.03).
+    #[pyo3(signature = (invoice_date, amount, order_date = None, *, rounding = "half_up_remainder_on_last"))]
     fn due_schedule(
         &self,
         invoice_date: &Bound<'_, PyAny>,
         amount: PyRef<'_, PyMoney>,
         order_date: Option<&Bound<'_, PyAny>>,
+        rounding: &str,
     ) -> PyResult<Vec<PyDueLine>> {
         let inv = date_from_py(invoice_date, "invoice_date")?;
         let order = opt_date_from_py(order_date, "order_date")?;
-        let lines = self.0.due_schedule(inv, order, amount.0).py()?;
+        let rounding: SplitRounding = enum_from_str("rounding", rounding)?;
+        let lines = self
+            .0
+            .due_schedule_with(inv, order, amount.0, rounding)
+            .py()?;
         Ok(lines.into_iter().map(PyDueLine).collect())
     }
 
@@ -214,6 +265,23 @@ impl PyPaymentTerms {
             .early_payment_discount(inv, amount.0)
             .py()?
             .map(PyDiscount))
+    }
+
+    /// The early-payment discount for a payment made on `payment_date`, or None when
+    /// the terms have none.
+    fn discount_for_payment(
+        &self,
+        invoice_date: &Bound<'_, PyAny>,
+        payment_date: &Bound<'_, PyAny>,
+        amount: PyRef<'_, PyMoney>,
+    ) -> PyResult<Option<PyDiscountOffer>> {
+        let inv = date_from_py(invoice_date, "invoice_date")?;
+        let paid = date_from_py(payment_date, "payment_date")?;
+        Ok(self
+            .0
+            .discount_for_payment(inv, paid, amount.0)
+            .py()?
+            .map(PyDiscountOffer))
     }
 
     /// Check the terms against the French LME cap for an invoice date.
@@ -261,5 +329,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyLmeLimits>()?;
     m.add_class::<PyLmeReason>()?;
     m.add_class::<PyLmeCheck>()?;
+    m.add_class::<PyLmeVerdict>()?;
+    m.add_class::<PyDiscountOffer>()?;
     Ok(())
 }

@@ -437,7 +437,7 @@ def test_bad_arguments_are_refused_clearly() -> None:
         ledger.dunning_plan(c, d("2024-02-06"), calendars=["FR"])  # type: ignore[list-item]
     with pytest.raises(TypeError):
         ledger.dunning_plan(json.loads(c.to_json()), d("2024-02-06"))  # type: ignore[arg-type]
-    with pytest.raises(encours.InputError, match="invalid dunning history JSON"):
+    with pytest.raises(encours.InputError, match=r'invalid dunning history: invalid type: integer `1`, expected a string .* at "entries\[0\]\.action_id"'):
         History.from_json('{"entries": [{"action_id": 1}]}')
 
 
@@ -509,3 +509,78 @@ def test_daily_planning_over_a_quarter_never_repeats_nor_duns_paid_items() -> No
         assert len(ledger.dunning_plan(c, day, history=history)) == 0
         day += datetime.timedelta(days=1)
     assert len(seen) > 50
+
+
+# ---------------------------------------------------------------- unknown keys (issue 11)
+
+
+def test_misspelt_keys_are_refused_with_the_path_and_the_closest_key() -> None:
+    # "segment" for "segments" would make a rule with no condition, matching everyone.
+    with pytest.raises(encours.InputError) as e:
+        DunningConfig.from_dict(
+            {
+                "scenarios": [{"id": "s", "steps": [REMINDER]}],
+                "default_scenario": "s",
+                "rules": [{"id": "smb", "scenario": "s", "segment": ["SMB"]}],
+            }
+        )
+    assert e.value.code == "unknown_key"
+    assert str(e.value) == 'invalid dunning configuration: unknown key "segment" at "rules[0]"; did you mean "segments"?'
+    with pytest.raises(encours.InputError, match='at "scenarios\\[0\\]\\.steps\\[0\\]"; did you mean "min_customer_amount"\\?'):
+        config([{**REMINDER, "min_customer_amout": []}])
+    with pytest.raises(encours.InputError, match='did you mean "promise_grace_days"\\?'):
+        DunningConfig.from_json(json.dumps({"scenarios": [{"id": "s", "steps": [REMINDER]}], "default_scenario": "s", "promise_grace_day": 9}))
+    with pytest.raises(encours.InputError, match='unknown value "highest_levle" at "grouping"; did you mean "highest_level"\\?') as e:
+        config([REMINDER], grouping="highest_levle")
+    assert e.value.code == "unknown_value"
+
+
+def test_promises_and_history_refuse_unknown_keys() -> None:
+    promise = {
+        "id": "P",
+        "customer_id": "C1",
+        "amount": {"amount": "1", "currency": "EUR"},
+        "promised_date": "2024-03-20",
+        "made_on": "2024-03-04",
+        "item_id": ["F-1"],
+    }
+    with pytest.raises(encours.InputError, match='unknown key "item_id" at the top level; did you mean "item_ids"\\?') as e:
+        PromiseToPay.from_json(json.dumps(promise))
+    assert e.value.code == "unknown_key"
+    with pytest.raises(encours.InputError, match='did you mean "entries"\\?'):
+        History.from_json('{"entry": []}')
+
+
+# ---------------------------------------------------------------- dunning defects (issue 11)
+
+
+def test_recording_then_planning_again_the_same_day_gives_nothing_new() -> None:
+    # 1,234.50 EUR due 2024-02-01, first planned on 2024-04-01 (60 days late): past
+    # both steps. Before issue 11, the same-day re-run gave the formal notice.
+    ledger = one_invoice()
+    c = config([REMINDER, NOTICE])
+    plan = ledger.dunning_plan(c, d("2024-04-01"))
+    [a] = plan.actions
+    assert a.step_id == "reminder"
+    # The default spacing between two steps of one item is a week.
+    assert a.next_step is not None and (a.next_step.step_id, a.next_step.date) == ("notice", d("2024-04-08"))
+    history = History()
+    history.record(plan)
+    assert len(ledger.dunning_plan(c, d("2024-04-01"), history=history)) == 0
+    assert len(ledger.dunning_plan(c, d("2024-04-07"), history=history)) == 0
+    [n] = ledger.dunning_plan(c, d("2024-04-08"), history=history).actions
+    assert n.step_id == "notice"
+
+
+def test_a_fee_in_another_currency_is_converted_or_warned() -> None:
+    ledger = one_invoice()
+    c = config([{**REMINDER, "fee": [{"amount": "10.00", "currency": "GBP"}]}])
+    [a] = ledger.dunning_plan(c, d("2024-02-06")).actions
+    assert a.fee is None
+    assert a.warnings == ["no fee: the step lists its fee as 10.00 GBP only and no exchange rate to EUR was given"]
+    assert json.loads(a.to_json())["warnings"][0]["code"] == "fee_not_in_currency"
+    fx = encours.FxRates.from_json('{"rates": [{"from": "GBP", "to": "EUR", "rate": "1.17"}]}')
+    [a] = ledger.dunning_plan(c, d("2024-02-06"), fx_rates=fx).actions
+    # 10.00 GBP x 1.17 = 11.70 EUR; total due 1,234.50 + 11.70.
+    assert a.fee == eur("11.70") and a.total_due == eur("1246.20")
+    assert json.loads(a.to_json())["warnings"][0]["code"] == "fee_converted"

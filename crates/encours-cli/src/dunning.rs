@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use encours_core::calendar::{Calendar, CalendarSpec};
+use encours_core::config;
 use encours_core::dunning::{
     ActionKind, DunningConfig, DunningConfigData, DunningPlan, History, LeftOutReason,
 };
@@ -45,7 +46,7 @@ pub fn replay(
 /// extension). Loading validates it.
 pub fn load_config(path: Option<&Path>) -> Result<DunningConfig, CliError> {
     let Some(path) = path else {
-        return serde_json::from_str(BUILTIN_CONFIG)
+        return config::from_json(BUILTIN_CONFIG, "dunning configuration")
             .map_err(|e| config_error(Path::new("<built-in dunning.json>"), e));
     };
     let text = read(path)?;
@@ -53,9 +54,12 @@ pub fn load_config(path: Option<&Path>) -> Result<DunningConfig, CliError> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
     {
-        toml::from_str(&text).map_err(|e| config_error(path, e))?
+        // Read as plain data first, so TOML goes through the same reader as JSON
+        // (unknown keys refused, named with their path).
+        let value: serde_json::Value = toml::from_str(&text).map_err(|e| config_error(path, e))?;
+        config::from_value(value, "dunning configuration").map_err(|e| config_error(path, e))?
     } else {
-        serde_json::from_str(&text).map_err(|e| config_error(path, e))?
+        config::from_json(&text, "dunning configuration").map_err(|e| config_error(path, e))?
     };
     DunningConfig::try_from(data).map_err(|e| config_error(path, e))
 }
@@ -68,7 +72,7 @@ pub fn load_history(path: Option<&Path>) -> Result<History, CliError> {
     if !path.exists() {
         return Ok(History::default());
     }
-    serde_json::from_str(&read(path)?).map_err(|e| config_error(path, e))
+    config::from_json(&read(path)?, "dunning history").map_err(|e| config_error(path, e))
 }
 
 fn read(path: &Path) -> Result<String, CliError> {
@@ -85,21 +89,22 @@ fn config_error(path: &Path, message: impl ToString) -> CliError {
 /// A JSON array of records (promises to pay…), or none without a file.
 pub fn load_json_list<T: serde::de::DeserializeOwned>(
     path: Option<&Path>,
+    what: &str,
 ) -> Result<Vec<T>, CliError> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    serde_json::from_str(&read(path)?).map_err(|e| config_error(path, e))
+    config::from_json(&read(path)?, what).map_err(|e| config_error(path, e))
 }
 
 /// Reference-rate tables (the JSON form of `RateTables`), validated on load.
 pub fn load_rate_tables(path: &Path) -> Result<RateTables, CliError> {
-    serde_json::from_str(&read(path)?).map_err(|e| config_error(path, e))
+    config::from_json(&read(path)?, "rate tables").map_err(|e| config_error(path, e))
 }
 
 /// Calendars of the caller's own (a JSON array of calendar specs), validated.
 pub fn load_calendars(path: Option<&Path>) -> Result<Vec<Calendar>, CliError> {
-    let specs: Vec<CalendarSpec> = load_json_list(path)?;
+    let specs: Vec<CalendarSpec> = load_json_list(path, "calendars")?;
     let Some(path) = path else {
         return Ok(Vec::new());
     };

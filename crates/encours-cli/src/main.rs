@@ -266,7 +266,7 @@ fn run_dunning(args: DunningArgs) -> Result<(), input::CliError> {
     let config = dunning::load_config(args.config.as_deref())?;
     let mut history = dunning::load_history(args.history.as_deref())?;
     let promises: Vec<encours_core::promises::PromiseToPay> =
-        dunning::load_json_list(args.promises.as_deref())?;
+        dunning::load_json_list(args.promises.as_deref(), "promises to pay")?;
     let rate_tables = match &args.rate_tables {
         Some(path) => Some(dunning::load_rate_tables(path)?),
         None => None,

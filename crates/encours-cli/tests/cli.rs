@@ -437,12 +437,13 @@ fn dunning_with_the_callers_rates_calendars_promises_and_templates() {
     ]);
     let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
-        plan["actions"][0]["warnings"][0]
+        plan["actions"][0]["warnings"][0]["message"]
             .as_str()
             .unwrap()
             .contains("ACME base rate"),
         "{plan}"
     );
+    assert_eq!(plan["actions"][0]["warnings"][0]["code"], "no_interest");
 }
 
 #[test]
@@ -528,6 +529,72 @@ fn dunning_input_files_are_checked() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("reminder.txt: invalid template \"reminder\" (en)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue 11, defect 1: a misspelt key in a TOML or JSON configuration is refused with
+/// its path and the closest known key, not read as a rule with no condition.
+#[test]
+fn misspelt_configuration_keys_are_refused_with_the_closest_key() {
+    let (ledger, _) = dunning_fixture();
+    let ledger = ledger.to_str().unwrap();
+    let toml = temp("misspelt-config.toml");
+    std::fs::write(
+        &toml,
+        r#"default_scenario = "s"
+
+[[rules]]
+id = "smb"
+scenario = "s"
+segment = ["SMB"]
+
+[[scenarios]]
+id = "s"
+
+[[scenarios.steps]]
+id = "r"
+offset_days = 5
+channel = "email"
+template = "reminder"
+"#,
+    )
+    .unwrap();
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--config",
+        toml.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).ends_with(
+            "misspelt-config.toml: dunning configuration: unknown key \"segment\" at \"rules[0]\"; did you mean \"segments\"?\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let json = temp("misspelt-promises.json");
+    std::fs::write(
+        &json,
+        r#"[{"id":"P","customer_id":"C1","amount":{"amount":"1","currency":"EUR"},
+             "promised_date":"2024-03-20","made_on":"2024-03-04","made":"2024-03-04"}]"#,
+    )
+    .unwrap();
+    let o = encours(&[
+        "dunning",
+        "--ledger",
+        ledger,
+        "--promises",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "promises to pay: unknown key \"made\" at \"[0]\"; did you mean \"made_on\"?"
+        ),
         "{}",
         stderr(&o)
     );

@@ -1,6 +1,7 @@
 //! One error type over every area, for callers that want a single type.
 
 use crate::calendar::CalendarError;
+use crate::config::ConfigError;
 use crate::dunning::DunningError;
 use crate::interest::InterestError;
 use crate::ledger::LedgerError;
@@ -40,8 +41,18 @@ pub enum Error {
     /// Dunning configuration or planning error.
     #[error(transparent)]
     Dunning(#[from] DunningError),
+    /// A configuration document with an unknown key or value, or malformed (boxed:
+    /// it carries the list of known keys, and `Error` stays small).
+    #[error(transparent)]
+    Config(Box<ConfigError>),
     /// Letter template error.
     #[cfg(feature = "letters")]
     #[error(transparent)]
     Letter(#[from] crate::letters::LetterError),
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Error {
+        Error::Config(Box::new(e))
+    }
 }

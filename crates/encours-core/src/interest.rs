@@ -176,6 +176,7 @@ pub enum InterestError {
 /// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"valid_from":"2025-06-11","rate":"2.15"}"#);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RatePoint {
     /// First day the rate is in force.
     pub valid_from: NaiveDate,
@@ -221,6 +222,7 @@ pub struct RateTable {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RateTableData {
     name: String,
     #[serde(default)]
@@ -1232,7 +1234,7 @@ pub enum RoundingPoint {
 /// assert_eq!(serde_json::from_str::<RateBasis>(&json).unwrap(), basis);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RateBasis {
     /// The statutory rule of a jurisdiction (reference table, margin and fixing set by
     /// law).
@@ -1297,6 +1299,7 @@ pub enum RateBasis {
 /// assert_eq!(short.day_count, DayCount::Actual365);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InterestRule {
     /// Where the annual rate comes from.
     pub rate: RateBasis,

@@ -5,6 +5,8 @@
 //! One module per domain concept, named after the glossary in `DOMAIN.md`:
 //!
 //! - [`money`]: amounts with their currency, rounding, allocation, FX conversion;
+//! - [`config`]: the one entry point that reads configuration documents, refusing
+//!   unknown keys with the path and the closest known key;
 //! - [`calendar`]: business-day calendars with holiday rules and roll conventions;
 //! - [`terms`]: payment terms, their parser, due schedules and LME compliance;
 //! - [`ledger`]: customers, open items, payments, cash application, *as of* views;
@@ -26,6 +28,7 @@
 
 pub mod aging;
 pub mod calendar;
+pub mod config;
 mod decimal_serde;
 pub mod dunning;
 mod error;

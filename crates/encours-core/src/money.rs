@@ -446,6 +446,7 @@ pub enum Remainder {
 /// # Ok::<(), encours_core::money::MoneyError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Money {
     #[serde(with = "crate::decimal_serde")]
     amount: Decimal,
@@ -1117,6 +1118,7 @@ pub struct FxRates {
 
 /// The unvalidated serialized form of [`FxRates`].
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FxRatesData {
     rates: Vec<FxRate>,
 }
@@ -1141,6 +1143,7 @@ enum Quote {
 
 /// One quoted exchange rate: `1 from = rate to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FxRate {
     /// Source currency.
     pub from: Currency,

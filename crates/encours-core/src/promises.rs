@@ -24,6 +24,7 @@ use crate::money::Money;
 
 /// A promise to pay made by a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PromiseToPay {
     /// Promise id.
     pub id: String,

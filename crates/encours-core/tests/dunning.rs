@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use encours_core::dunning::{
-    ActionKind, AssignedBy, AssignmentRule, CatchUp, Channel, DunningConfig, DunningConfigData,
-    DunningError, DunningPlan, Effect, Grouping, History, LeftOutReason, PlanContext, Scenario,
-    Step, plan,
+    ActionKind, ActionWarning, AssignedBy, AssignmentRule, CatchUp, Channel, DunningConfig,
+    DunningConfigData, DunningError, DunningPlan, Effect, Grouping, History, LeftOutReason,
+    PlanContext, Scenario, Step, WarningCode, plan,
 };
 use encours_core::ledger::{Block, Customer, Dispute, Item, Ledger, Payment};
 use encours_core::money::{Currency, Money};
@@ -282,6 +282,7 @@ fn a_promise_holds_until_its_date_plus_grace() {
     let ctx = PlanContext {
         rate_tables: None,
         calendars: &[],
+        fx_rates: None,
         ledger: &ledger,
         config: &config,
         promises: &promises,
@@ -677,7 +678,11 @@ fn interest_without_a_jurisdiction_is_a_warning_not_a_silent_zero() {
     assert_eq!(p.actions[0].items[0].interest, None);
     assert_eq!(
         p.actions[0].warnings,
-        vec!["no interest for item \"F1\": no interest rule and no jurisdiction for customer country None".to_string()]
+        vec![ActionWarning {
+            code: WarningCode::NoInterest,
+            item_id: Some("F1".into()),
+            message: "no interest for item \"F1\": no interest rule and no jurisdiction for customer country None".into()
+        }]
     );
 }
 
@@ -898,4 +903,100 @@ fn every_example_in_the_dunning_format_doc_parses() {
     let mut history = History::default();
     history.record(&plan(&ctx, &history, d(2024, 2, 6)).unwrap());
     assert_eq!(plan(&ctx, &history, d(2024, 3, 4)).unwrap(), plan_doc);
+}
+
+/// Issue 11, defect 1: a misspelt key in any configuration document is refused with
+/// its path and the closest known key, never read as "no condition" or a default.
+#[test]
+fn unknown_keys_are_refused_in_every_configuration_document() {
+    use encours_core::config::{self, ConfigError};
+    use encours_core::dunning::{DunningConfigData, History};
+    use encours_core::interest::{InterestRule, RateTables};
+    use encours_core::promises::PromiseToPay;
+
+    let step = r#"{"id": "r", "offset_days": 1, "channel": "email", "template": "t"}"#;
+    let cases: Vec<(Result<(), ConfigError>, &str)> = vec![
+        (
+            config::from_json::<DunningConfigData>(
+                &format!(r#"{{"scenarios": [{{"id": "s", "steps": [{step}]}}], "default_scenario": "s",
+                    "rules": [{{"id": "smb", "scenario": "s", "segment": ["SMB"]}}]}}"#),
+                "dunning configuration",
+            )
+            .map(drop),
+            "dunning configuration: unknown key \"segment\" at \"rules[0]\"; did you mean \"segments\"?",
+        ),
+        (
+            config::from_json::<DunningConfigData>(
+                r#"{"scenarios": [{"id": "s", "steps": [{"id": "r", "offset_days": 1, "channel": "email",
+                    "template": "t", "min_customer_amout": []}]}], "default_scenario": "s"}"#,
+                "dunning configuration",
+            )
+            .map(drop),
+            "dunning configuration: unknown key \"min_customer_amout\" at \"scenarios[0].steps[0]\"; did you mean \"min_customer_amount\"?",
+        ),
+        (
+            config::from_json::<DunningConfigData>(
+                &format!(r#"{{"scenarios": [{{"id": "s", "steps": [{step}]}}], "default_scenario": "s",
+                    "promise_grace_day": 10}}"#),
+                "dunning configuration",
+            )
+            .map(drop),
+            "dunning configuration: unknown key \"promise_grace_day\" at the top level; did you mean \"promise_grace_days\"?",
+        ),
+        (
+            config::from_json::<DunningConfigData>(
+                &format!(r#"{{"scenarios": [{{"id": "s", "steps": [{step}]}}], "default_scenario": "s",
+                    "grouping": "highest_levle"}}"#),
+                "dunning configuration",
+            )
+            .map(drop),
+            "dunning configuration: unknown value \"highest_levle\" at \"grouping\"; did you mean \"highest_level\"?",
+        ),
+        (
+            config::from_json::<Vec<PromiseToPay>>(
+                r#"[{"id": "P", "customer_id": "C1", "amount": {"amount": "1", "currency": "EUR"},
+                    "promised_date": "2024-03-20", "made_on": "2024-03-04", "item_id": ["F-1"]}]"#,
+                "promises to pay",
+            )
+            .map(drop),
+            "promises to pay: unknown key \"item_id\" at \"[0]\"; did you mean \"item_ids\"?",
+        ),
+        (
+            config::from_json::<RateTables>(
+                r#"[{"name": "T", "points": [{"valid_from": "2024-01-01", "rate": "1", "rat": "2"}]}]"#,
+                "rate tables",
+            )
+            .map(drop),
+            "rate tables: unknown key \"rat\" at \"[0].points[0]\"; did you mean \"rate\"?",
+        ),
+        (
+            config::from_json::<InterestRule>(
+                r#"{"rate": {"kind": "fixed", "rate": "9", "flor": "3"}}"#,
+                "interest rule",
+            )
+            .map(drop),
+            "interest rule: unknown key \"flor\" at \"rate\"; did you mean \"floor\"?",
+        ),
+        (
+            config::from_json::<encours_core::calendar::CalendarSpec>(
+                r#"{"name": "ACME", "weekend": ["saturday", "sunday"], "extra_holiday": []}"#,
+                "calendar",
+            )
+            .map(drop),
+            "calendar: unknown key \"extra_holiday\" at the top level; did you mean \"extra_holidays\"?",
+        ),
+        (
+            config::from_json::<History>(
+                r#"{"entries": [{"action_id": "a", "date": "2024-01-01", "customer_id": "C1",
+                    "kind": "step", "scenario_id": "s", "items": [{"item_id": "F-1", "levle": 1}]}]}"#,
+                "dunning history",
+            )
+            .map(drop),
+            "dunning history: unknown key \"levle\" at \"entries[0].items[0]\"; did you mean \"level\"?",
+        ),
+    ];
+    for (result, message) in cases {
+        let err = result.expect_err(message);
+        assert_eq!(err.to_string(), message);
+    }
 }

@@ -193,7 +193,8 @@ fn config() -> DunningConfig {
 /// The test's own reading of when an item's next step is due (independent of the
 /// planner's code): the first step after the last one recorded that is not a pre-due
 /// step already past, triggered at due + offset and at least the spacing after the
-/// previous step, rolled to the next business day of the customer's calendar.
+/// previous step (the larger of the step's and the configuration's spacing, at least
+/// one day), rolled to the next business day of the customer's calendar.
 fn next_due(
     config: &DunningConfig,
     calendar: Option<&Calendar>,
@@ -217,8 +218,12 @@ fn next_due(
             .unwrap()
     };
     let by_spacing = last.map(|l| {
-        l.checked_add_days(Days::new(u64::from(step.min_days_since_previous)))
-            .unwrap()
+        // The larger of the step's own spacing and the configuration's, never 0.
+        let wait = step
+            .min_days_since_previous
+            .max(config.min_days_between_steps)
+            .max(1);
+        l.checked_add_days(Days::new(u64::from(wait))).unwrap()
     });
     let when = by_spacing.map_or(by_offset, |s| s.max(by_offset));
     let when = calendar.map_or(when, |c| c.roll(when, Roll::Following).unwrap());
@@ -235,6 +240,7 @@ fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseEr
         rate_tables: None,
         // Given by the caller, the calendar is built once for the whole year.
         calendars: std::slice::from_ref(&france),
+        fx_rates: None,
     };
     let mut history = History::default();
     let mut seen: HashSet<(String, ActionKind, u32)> = HashSet::new();
@@ -330,6 +336,14 @@ fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseEr
             }
         }
         history.record(&p);
+        // Planning again the same day after recording gives nothing new (issue 11).
+        let again = plan(&ctx, &history, today).unwrap();
+        prop_assert!(
+            again.actions.is_empty(),
+            "re-run on {} after recording: {:?}",
+            today,
+            again.actions
+        );
     }
     Ok(())
 }

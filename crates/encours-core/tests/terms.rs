@@ -971,3 +971,235 @@ proptest! {
         }
     }
 }
+
+/// Issue 11: "10th prox." (English commercial usage, *proximo*: the 10th of the month
+/// after the invoice month) reads as "le 10 du mois suivant".
+#[test]
+fn tenth_proximo_is_the_tenth_of_the_following_month() {
+    use encours_core::terms::{DueRule, ParseOptions, PaymentTerms};
+    let o = ParseOptions::default();
+    for text in ["10th prox.", "10th prox", "10 proximo", "due 10th prox."] {
+        let terms = PaymentTerms::parse(text, &o).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(
+            terms.lines()[0].due,
+            DueRule::EndOfMonthOnDay { days: 0, day: 10 },
+            "{text}"
+        );
+    }
+    assert_eq!(
+        PaymentTerms::parse("10th prox.", &o).unwrap(),
+        PaymentTerms::parse("le 10 du mois suivant", &o).unwrap()
+    );
+    let due = PaymentTerms::parse("10th prox.", &o)
+        .unwrap()
+        .due_date(chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap())
+        .unwrap();
+    assert_eq!(due.to_string(), "2024-02-10");
+}
+
+/// Issue 11: split lines rounded half up with the remainder on the last line, as ERPs
+/// print them (1,000.03 EUR in quarters: 250.01 x 3 + 250.00); truncation kept.
+#[test]
+fn split_terms_round_half_up_with_the_remainder_on_the_last_line() {
+    use encours_core::money::{Currency, Money};
+    use encours_core::terms::{PaymentTerms, SplitRounding};
+    let terms: PaymentTerms = "25% net 30, 25% net 60, 25% net 90, 25% net 120"
+        .parse()
+        .unwrap();
+    let invoice = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+    let amount = Money::parse("1000.03", Currency::EUR).unwrap();
+    let amounts = |r| -> Vec<String> {
+        terms
+            .due_schedule_with(invoice, None, amount, r)
+            .unwrap()
+            .iter()
+            .map(|l| l.amount.to_string())
+            .collect()
+    };
+    assert_eq!(
+        amounts(SplitRounding::HalfUpRemainderOnLast),
+        ["250.01 EUR", "250.01 EUR", "250.01 EUR", "250.00 EUR"]
+    );
+    assert_eq!(
+        amounts(SplitRounding::TruncateRemainderOnLast),
+        ["250.00 EUR", "250.00 EUR", "250.00 EUR", "250.03 EUR"]
+    );
+    // The default is half up. Five cents in ten lines of 10 %: no line goes below zero.
+    assert_eq!(
+        terms.due_schedule(invoice, None, amount).unwrap()[0]
+            .amount
+            .to_string(),
+        "250.01 EUR"
+    );
+    let tenths: PaymentTerms = (1..=10)
+        .map(|i| format!("10% net {}", i * 10))
+        .collect::<Vec<_>>()
+        .join(", ")
+        .parse()
+        .unwrap();
+    let small = tenths
+        .due_schedule(invoice, None, Money::parse("0.05", Currency::EUR).unwrap())
+        .unwrap();
+    let cents: Vec<String> = small
+        .iter()
+        .map(|l| l.amount.amount().to_string())
+        .collect();
+    assert_eq!(
+        cents,
+        [
+            "0.01", "0.01", "0.01", "0.01", "0.01", "0.00", "0.00", "0.00", "0.00", "0.00"
+        ]
+    );
+}
+
+/// Issue 11: the discount for a payment date and the annualised cost of not taking
+/// it (Brigham & Ehrhardt, "nominal annual cost of trade credit": 2/10 net 30 is
+/// 2/98 x 365/20 = 37.24 %).
+#[test]
+fn discount_for_a_payment_date_with_its_annualised_cost() {
+    use encours_core::money::{Currency, Money};
+    use encours_core::terms::PaymentTerms;
+    use rust_decimal::Decimal;
+    let terms: PaymentTerms = "2/10 net 30".parse().unwrap();
+    let d = |day| chrono::NaiveDate::from_ymd_opt(2024, 1, day).unwrap();
+    let amount = Money::parse("1234.56", Currency::EUR).unwrap();
+    let offer = terms
+        .discount_for_payment(d(15), d(25), amount)
+        .unwrap()
+        .unwrap();
+    assert!(offer.applies);
+    assert_eq!(offer.amount.to_string(), "24.69 EUR"); // 1234.56 x 2 % = 24.6912
+    assert_eq!(offer.payable.to_string(), "1209.87 EUR");
+    assert_eq!(offer.annualised_cost, Some(Decimal::new(372_449, 4)));
+    let late = terms
+        .discount_for_payment(d(15), d(26), amount)
+        .unwrap()
+        .unwrap();
+    assert!(!late.applies);
+    assert_eq!(late.amount.to_string(), "0.00 EUR");
+    assert_eq!(late.payable, amount);
+    assert!(
+        PaymentTerms::net(30)
+            .discount_for_payment(d(15), d(20), amount)
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// Issue 11: the LME check gives a verdict per cap. "45 jours fin de mois" read as
+/// invoice + 45 then end of month, on 15 January 2024: due 29 February, within both
+/// readings of the derogation (29 Feb, 16 March) and within 60 days (15 March).
+/// "60 days" on the same date is only assessed against the 60-day cap.
+#[test]
+fn the_lme_check_gives_a_verdict_per_cap() {
+    use encours_core::terms::{EndOfMonthConvention, LmeCap, PaymentTerms};
+    let invoice = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+    let eom: PaymentTerms = "45 days then end of month".parse().unwrap();
+    let check = eom.lme_check(invoice).unwrap();
+    let caps: Vec<(LmeCap, String, bool)> = check
+        .verdicts
+        .iter()
+        .map(|v| (v.cap, v.cap_date.to_string(), v.compliant))
+        .collect();
+    assert_eq!(
+        caps,
+        vec![
+            (LmeCap::SixtyDaysFromInvoice, "2024-03-15".into(), true),
+            (
+                LmeCap::FortyFiveDaysEndOfMonth {
+                    reading: EndOfMonthConvention::DaysThenEndOfMonth
+                },
+                "2024-02-29".into(),
+                true
+            ),
+            (
+                LmeCap::FortyFiveDaysEndOfMonth {
+                    reading: EndOfMonthConvention::EndOfMonthThenDays
+                },
+                "2024-03-16".into(),
+                true
+            ),
+        ]
+    );
+    let net = PaymentTerms::net(61).lme_check(invoice).unwrap();
+    assert_eq!(net.verdicts.len(), 1);
+    assert_eq!(
+        (net.verdicts[0].compliant, net.verdicts[0].days_over),
+        (false, 1)
+    );
+}
+
+/// Issue 11: month-based rules clamp to the end of a shorter month (31 January 2024 +
+/// 1 month = 29 February, a leap year), the order of months and days is a named
+/// convention (ISO 8601 durations add months then days, the default).
+#[test]
+fn month_rules_clamp_and_name_their_convention() {
+    use encours_core::terms::{DueRule, MonthArithmetic, PaymentTerms};
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let rule: DueRule = serde_json::from_str(r#"{"rule":"months_after","months":1}"#).unwrap();
+    assert_eq!(rule.due_date(d(2024, 1, 31), None).unwrap(), d(2024, 2, 29));
+    assert_eq!(rule.due_date(d(2023, 1, 31), None).unwrap(), d(2023, 2, 28));
+    let months_then_days = DueRule::MonthsAfter {
+        months: 1,
+        days: 1,
+        end_of_month: false,
+        convention: MonthArithmetic::MonthsThenDays,
+    };
+    let days_then_months = DueRule::MonthsAfter {
+        months: 1,
+        days: 1,
+        end_of_month: false,
+        convention: MonthArithmetic::DaysThenMonths,
+    };
+    // 30 Jan + 1 month = 29 Feb, + 1 day = 1 March; 30 Jan + 1 day = 31 Jan, + 1 month = 29 Feb.
+    assert_eq!(
+        months_then_days.due_date(d(2024, 1, 30), None).unwrap(),
+        d(2024, 3, 1)
+    );
+    assert_eq!(
+        days_then_months.due_date(d(2024, 1, 30), None).unwrap(),
+        d(2024, 2, 29)
+    );
+    let two_months_eom: DueRule =
+        serde_json::from_str(r#"{"rule":"months_after","months":2,"end_of_month":true}"#).unwrap();
+    assert_eq!(
+        two_months_eom.due_date(d(2024, 1, 15), None).unwrap(),
+        d(2024, 3, 31)
+    );
+    assert!(two_months_eom.is_end_of_month());
+    assert_eq!(two_months_eom.to_string(), "2 months then end of month");
+    let terms = PaymentTerms::single(rule).unwrap();
+    assert_eq!(terms.due_date(d(2024, 1, 31)).unwrap(), d(2024, 2, 29));
+}
+
+/// Issue 11: payment days (Spanish *días de pago*, German *Zahltage*): the due date
+/// moves to the next such day on or after it.
+#[test]
+fn payment_days_move_the_due_date_to_the_next_one() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    let terms: PaymentTerms = serde_json::from_str(
+        r#"{"lines":[{"share":"100","due":{"rule":"net","days":30}}],"payment_days":[25,10]}"#,
+    )
+    .unwrap();
+    assert_eq!(terms.payment_days(), [10, 25]);
+    assert_eq!(terms.due_date(d(1, 15)).unwrap(), d(2, 25)); // 14 Feb -> 25 Feb
+    assert_eq!(terms.due_date(d(1, 11)).unwrap(), d(2, 10)); // 10 Feb is a payment day
+    assert_eq!(terms.due_date(d(1, 31)).unwrap(), d(3, 10)); // 1 Mar -> 10 Mar
+    let schedule = terms
+        .due_schedule(
+            d(1, 15),
+            None,
+            Money::parse("100.00", Currency::EUR).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(schedule[0].due_date, d(2, 25));
+    assert_eq!(
+        serde_json::to_string(&terms).unwrap(),
+        r#"{"lines":[{"share":"100","due":{"rule":"net","days":30}}],"payment_days":[10,25]}"#
+    );
+    let err = serde_json::from_str::<PaymentTerms>(
+        r#"{"lines":[{"share":"100","due":{"rule":"net","days":30}}],"payment_days":[32]}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("invalid day of month 32"), "{err}");
+}

@@ -53,6 +53,10 @@
 //!  "discount":{"percent":"2","days":10}}
 //! ```
 //!
+//! Month rules (`{"rule":"months_after","months":2,"days":0,"end_of_month":false,
+//! "convention":"months_then_days"}`) and payment days (`"payment_days":[10,25]`) are
+//! written in this form only; their text is for display.
+//!
 //! The other rules are `{"rule":"on_receipt"}`, `{"rule":"net","days":30}`,
 //! `{"rule":"end_of_month_then_days","days":45}` and
 //! `{"rule":"end_of_month_on_day","days":0,"day":10}`. Deserializing validates exactly
@@ -99,6 +103,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Money, MoneyError, Remainder, RoundingMode};
+
+mod offer;
+pub use offer::DiscountOffer;
 
 /// Errors of this area. Every message names the field and the value that was refused.
 ///
@@ -279,6 +286,41 @@ pub enum DueRule {
         /// Day of the following month, 1 to 31.
         day: u8,
     },
+    /// Invoice date + `months` calendar months and `days` days, in the order
+    /// `convention` names, then (with `end_of_month`) to the end of that month. A day
+    /// past the end of a shorter month is clamped to its last day: 31 January 2024 +
+    /// 1 month is 29 February 2024.
+    MonthsAfter {
+        /// Calendar months after the invoice date.
+        months: u32,
+        /// Calendar days added as well (0 when absent).
+        #[serde(default)]
+        days: u32,
+        /// Go to the end of the month at the end.
+        #[serde(default)]
+        end_of_month: bool,
+        /// Months then days (the default) or days then months.
+        #[serde(default)]
+        convention: MonthArithmetic,
+    },
+}
+
+/// The order of month and day arithmetic in [`DueRule::MonthsAfter`]: ERPs differ,
+/// and the results differ at month ends (30 January + 1 day + 1 month is 29 February
+/// 2024 one way, 1 March the other).
+///
+/// The default, [`MonthArithmetic::MonthsThenDays`], is the order of ISO 8601
+/// durations (`P1M1D`: years, months, then days) and of `java.time` and PostgreSQL
+/// interval arithmetic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MonthArithmetic {
+    /// Add the months (clamping to the month's last day), then the days.
+    #[default]
+    MonthsThenDays,
+    /// Add the days, then the months (clamping).
+    DaysThenMonths,
 }
 
 impl DueRule {
@@ -334,6 +376,22 @@ impl DueRule {
                 self.validate()?;
                 day_of_following_month(add_days(invoice_date, days)?, day)
             }
+            DueRule::MonthsAfter {
+                months,
+                days,
+                end_of_month: eom,
+                convention,
+            } => {
+                let date = match convention {
+                    MonthArithmetic::MonthsThenDays => {
+                        add_days(add_months(invoice_date, months)?, days)?
+                    }
+                    MonthArithmetic::DaysThenMonths => {
+                        add_months(add_days(invoice_date, days)?, months)?
+                    }
+                };
+                if eom { end_of_month(date) } else { Ok(date) }
+            }
         }
     }
 
@@ -352,6 +410,10 @@ impl DueRule {
             DueRule::DaysThenEndOfMonth { .. }
                 | DueRule::EndOfMonthThenDays { .. }
                 | DueRule::EndOfMonthOnDay { .. }
+                | DueRule::MonthsAfter {
+                    end_of_month: true,
+                    ..
+                }
         )
     }
 
@@ -388,6 +450,28 @@ impl fmt::Display for DueRule {
                 "{days} days then end of month on the {day}{}",
                 ordinal_suffix(day)
             ),
+            // Display only: month rules are written in the JSON form.
+            DueRule::MonthsAfter {
+                months,
+                days,
+                end_of_month,
+                convention,
+            } => {
+                let plural = if months == 1 { "" } else { "s" };
+                match (days, convention) {
+                    (0, _) => write!(f, "{months} month{plural}")?,
+                    (_, MonthArithmetic::MonthsThenDays) => {
+                        write!(f, "{months} month{plural} then {days} days")?
+                    }
+                    (_, MonthArithmetic::DaysThenMonths) => {
+                        write!(f, "{days} days then {months} month{plural}")?
+                    }
+                }
+                if end_of_month {
+                    f.write_str(" then end of month")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -527,6 +611,8 @@ pub struct PaymentTerms {
     lines: Vec<TermsLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     discount: Option<EarlyPaymentDiscount>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    payment_days: Vec<u8>,
 }
 
 #[derive(Deserialize)]
@@ -535,12 +621,14 @@ struct PaymentTermsRepr {
     lines: Vec<TermsLine>,
     #[serde(default)]
     discount: Option<EarlyPaymentDiscount>,
+    #[serde(default)]
+    payment_days: Vec<u8>,
 }
 
 impl TryFrom<PaymentTermsRepr> for PaymentTerms {
     type Error = TermsError;
     fn try_from(repr: PaymentTermsRepr) -> Result<Self, Self::Error> {
-        PaymentTerms::new(repr.lines, repr.discount)
+        PaymentTerms::new(repr.lines, repr.discount)?.with_payment_days(repr.payment_days)
     }
 }
 
@@ -701,6 +789,40 @@ pub struct LmeCheck {
     pub limits: LmeLimits,
     /// One assessment per line, in line order.
     pub reasons: Vec<LmeReason>,
+    /// The verdict of every cap that applies to every line (the 60-day cap to all;
+    /// the two readings of 45 days end of month to end-of-month rules only), so a
+    /// caller bound to one reading sees its own verdict, not only the tightest.
+    pub verdicts: Vec<LmeVerdict>,
+}
+
+/// One line of the terms against one LME cap.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use encours_core::terms::{EndOfMonthConvention, LmeCap, PaymentTerms};
+/// // "50 days then end of month" on 15 January 2024: due 31 March. The reading
+/// // "end of month + 45" (16 March) refuses it, "45 days then end of month" (29 Feb)
+/// // too, and 60 days (15 March) as well: three verdicts, none compliant.
+/// let terms: PaymentTerms = "50 days then end of month".parse()?;
+/// let check = terms.lme_check(NaiveDate::from_ymd_opt(2024, 1, 15).unwrap())?;
+/// assert_eq!(check.verdicts.len(), 3);
+/// assert!(check.verdicts.iter().all(|v| !v.compliant));
+/// assert_eq!(check.verdicts[2].cap, LmeCap::FortyFiveDaysEndOfMonth { reading: EndOfMonthConvention::EndOfMonthThenDays });
+/// assert_eq!(check.verdicts[2].days_over, 15);
+/// # Ok::<(), encours_core::terms::TermsError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LmeVerdict {
+    /// 0-based index of the line in [`PaymentTerms::lines`].
+    pub line_index: usize,
+    /// The cap.
+    pub cap: LmeCap,
+    /// Its date for this invoice date.
+    pub cap_date: NaiveDate,
+    /// Whether the line's due date is on or before `cap_date`.
+    pub compliant: bool,
+    /// Days past `cap_date` (0 when compliant).
+    pub days_over: i64,
 }
 
 impl PaymentTerms {
@@ -771,6 +893,7 @@ impl PaymentTerms {
         Ok(PaymentTerms {
             lines: normalized,
             discount,
+            payment_days: Vec::new(),
         })
     }
 
@@ -795,6 +918,7 @@ impl PaymentTerms {
                 due: rule,
             }],
             discount: None,
+            payment_days: Vec::new(),
         })
     }
 
@@ -812,6 +936,7 @@ impl PaymentTerms {
                 due: DueRule::Net { days },
             }],
             discount: None,
+            payment_days: Vec::new(),
         }
     }
 
@@ -827,6 +952,65 @@ impl PaymentTerms {
     /// ```
     pub fn lines(&self) -> &[TermsLine] {
         &self.lines
+    }
+
+    /// The same terms with payment days (*días de pago*, *Zahltage*): fixed days of
+    /// the month on which the customer pays; every due date moves to the first such
+    /// day on or after it (a day past the end of a shorter month is its last day).
+    /// An empty list removes them. The days are kept sorted, each once.
+    ///
+    /// # Errors
+    /// [`TermsError::InvalidDayOfMonth`] for a day outside 1 to 31.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use encours_core::terms::PaymentTerms;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// let terms = PaymentTerms::net(30).with_payment_days(vec![25, 10])?;
+    /// assert_eq!(terms.payment_days(), [10, 25]);
+    /// // 15 January + 30 = 14 February, paid on the 25th.
+    /// assert_eq!(terms.due_date(d(1, 15))?, d(2, 25));
+    /// // 31 January + 30 = 1 March, paid on 10 March.
+    /// assert_eq!(terms.due_date(d(1, 31))?, d(3, 10));
+    /// let end = PaymentTerms::net(30).with_payment_days(vec![31])?;
+    /// assert_eq!(end.due_date(d(1, 15))?, d(2, 29)); // the 31st of February is its last day
+    /// # Ok::<(), encours_core::terms::TermsError>(())
+    /// ```
+    pub fn with_payment_days(mut self, mut days: Vec<u8>) -> Result<PaymentTerms, TermsError> {
+        if let Some(&day) = days.iter().find(|d| !(1..=31).contains(*d)) {
+            return Err(TermsError::InvalidDayOfMonth {
+                rule: "payment days".to_owned(),
+                day,
+            });
+        }
+        days.sort_unstable();
+        days.dedup();
+        self.payment_days = days;
+        Ok(self)
+    }
+
+    /// The payment days, sorted (empty: due dates are not moved).
+    pub fn payment_days(&self) -> &[u8] {
+        &self.payment_days
+    }
+
+    /// The first payment day on or after `date` (`date` itself without payment days).
+    fn on_payment_day(&self, date: NaiveDate) -> Result<NaiveDate, TermsError> {
+        let Some(&first) = self.payment_days.first() else {
+            return Ok(date);
+        };
+        let last_day = end_of_month(date)?.day();
+        for &pd in &self.payment_days {
+            let day = u32::from(pd).min(last_day);
+            if day >= date.day() {
+                return date.with_day(day).ok_or(TermsError::DateOutOfRange {
+                    operation: format!("payment day {pd}"),
+                    date,
+                });
+            }
+        }
+        day_of_following_month(date, first)
     }
 
     /// The early-payment discount, if any.
@@ -849,6 +1033,7 @@ impl PaymentTerms {
     /// [`ParseOptions::end_of_month_convention`]), `45 days then end of month`,
     /// `end of month + 10`, `fin de mois + 10`, `end of month 45`, `fin de mois 45`,
     /// `fin de mois le 10`, `le 10 du mois suivant`, `end of month on the 10th`,
+    /// `10th prox.` / `10 proximo` (the 10th of the month after the invoice month),
     /// `30 jours date de facture`, `net 10 EOM` / `net EOM 10` (the US reading: 10 days
     /// after the end of the invoice month),
     /// `due on receipt`, `à réception`, `comptant`, `2/10 net 30`, `2% 10 net 30`,
@@ -907,6 +1092,36 @@ impl PaymentTerms {
         order_date: Option<NaiveDate>,
         amount: Money,
     ) -> Result<Vec<DueLine>, TermsError> {
+        self.due_schedule_with(invoice_date, order_date, amount, SplitRounding::default())
+    }
+
+    /// [`PaymentTerms::due_schedule`] with the rounding of the split chosen.
+    ///
+    /// # Errors
+    /// As [`PaymentTerms::due_schedule`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use encours_core::money::{Currency, Money};
+    /// use encours_core::terms::{PaymentTerms, SplitRounding};
+    /// let terms: PaymentTerms = "25% net 30, 25% net 60, 25% net 90, 25% net 120".parse()?;
+    /// let invoice = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+    /// let amount = Money::parse("1000.03", Currency::EUR)?;
+    /// let shown = |r| -> Result<Vec<String>, encours_core::terms::TermsError> {
+    ///     Ok(terms.due_schedule_with(invoice, None, amount, r)?.iter().map(|l| l.amount.amount().to_string()).collect())
+    /// };
+    /// assert_eq!(shown(SplitRounding::HalfUpRemainderOnLast)?, ["250.01", "250.01", "250.01", "250.00"]);
+    /// assert_eq!(shown(SplitRounding::TruncateRemainderOnLast)?, ["250.00", "250.00", "250.00", "250.03"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn due_schedule_with(
+        &self,
+        invoice_date: NaiveDate,
+        order_date: Option<NaiveDate>,
+        amount: Money,
+        rounding: SplitRounding,
+    ) -> Result<Vec<DueLine>, TermsError> {
         if !amount.is_in_minor_units() {
             return Err(TermsError::AmountNotInMinorUnits { amount });
         }
@@ -915,13 +1130,18 @@ impl PaymentTerms {
             dated.push((
                 line_index,
                 *line,
-                line.due.due_date(invoice_date, order_date)?,
+                self.on_payment_day(line.due.due_date(invoice_date, order_date)?)?,
             ));
         }
         // A stable sort keeps lines due the same day in line order.
         dated.sort_by_key(|(_, _, date)| *date);
         let shares: Vec<Decimal> = dated.iter().map(|(_, line, _)| line.share).collect();
-        let parts = amount.allocate(&shares, Remainder::OnLast)?;
+        let parts = match rounding {
+            SplitRounding::TruncateRemainderOnLast => {
+                amount.allocate(&shares, Remainder::OnLast)?
+            }
+            SplitRounding::HalfUpRemainderOnLast => split_half_up(amount, &shares)?,
+        };
         Ok(dated
             .into_iter()
             .zip(parts)
@@ -952,7 +1172,7 @@ impl PaymentTerms {
     pub fn due_date(&self, invoice_date: NaiveDate) -> Result<NaiveDate, TermsError> {
         let mut last = invoice_date;
         for line in &self.lines {
-            last = last.max(line.due.due_date(invoice_date, None)?);
+            last = last.max(self.on_payment_day(line.due.due_date(invoice_date, None)?)?);
         }
         Ok(last)
     }
@@ -1057,10 +1277,30 @@ impl PaymentTerms {
         // Tightest first, so a compliant line reports the smallest cap that admits it.
         derogation.sort_by_key(|(_, date)| *date);
         let mut reasons = Vec::with_capacity(self.lines.len());
+        let mut verdicts = Vec::with_capacity(self.lines.len() * 3);
         for (line_index, line) in self.lines.iter().enumerate() {
-            let due_date = line.due.due_date(invoice_date, None)?;
+            let due_date = self.on_payment_day(line.due.due_date(invoice_date, None)?)?;
             let mut caps = vec![general];
             if line.due.is_end_of_month() {
+                // In the order of the readings, not of their dates.
+                let mut by_reading = derogation;
+                by_reading.sort_by_key(|(cap, _)| match cap {
+                    LmeCap::FortyFiveDaysEndOfMonth {
+                        reading: EndOfMonthConvention::DaysThenEndOfMonth,
+                    } => 0,
+                    _ => 1,
+                });
+                caps.extend(by_reading);
+            }
+            verdicts.extend(caps.iter().map(|&(cap, cap_date)| LmeVerdict {
+                line_index,
+                cap,
+                cap_date,
+                compliant: due_date <= cap_date,
+                days_over: due_date.signed_duration_since(cap_date).num_days().max(0),
+            }));
+            if line.due.is_end_of_month() {
+                caps.truncate(1);
                 caps.extend(derogation);
             }
             let admitting = caps.iter().find(|(_, date)| due_date <= *date);
@@ -1094,8 +1334,54 @@ impl PaymentTerms {
             compliant: reasons.iter().all(|r| r.compliant),
             limits,
             reasons,
+            verdicts,
         })
     }
+}
+
+/// How the amount of split terms is divided among the lines.
+///
+/// The default, [`SplitRounding::HalfUpRemainderOnLast`], is what ERPs print on
+/// invoices: 1,000.03 EUR in four quarters is 250.01, 250.01, 250.01 and 250.00.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SplitRounding {
+    /// Each line but the last due is its share rounded half up to the minor unit; the
+    /// last due takes what is left, so the lines add up to the amount exactly.
+    #[default]
+    HalfUpRemainderOnLast,
+    /// Each line but the last due is its share truncated to the minor unit; the last
+    /// due takes what is left (250.00, 250.00, 250.00, 250.03).
+    TruncateRemainderOnLast,
+}
+
+/// Each share half up to the minor unit, the remainder on the last. A line never
+/// takes more than is left (a few minor units over many lines would otherwise leave
+/// the last line below zero): the lines always add up to the amount.
+fn split_half_up(amount: Money, shares: &[Decimal]) -> Result<Vec<Money>, TermsError> {
+    let mut parts = Vec::with_capacity(shares.len());
+    let mut left = amount;
+    for share in shares.iter().take(shares.len().saturating_sub(1)) {
+        let exact = amount
+            .amount()
+            .checked_mul(*share)
+            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+            .ok_or(MoneyError::Overflow {
+                operation: "split terms",
+            })?;
+        let rounded = Money::new(exact, amount.currency()).round(RoundingMode::HalfUp);
+        // Same sign as the amount, and no more than what is left in magnitude.
+        let part = if rounded.amount().abs() > left.amount().abs() {
+            left
+        } else {
+            rounded
+        };
+        left = left.checked_sub(&part)?;
+        parts.push(part);
+    }
+    parts.push(left);
+    Ok(parts)
 }
 
 impl fmt::Display for PaymentTerms {
@@ -1107,7 +1393,7 @@ impl fmt::Display for PaymentTerms {
             write!(f, "{}/{} ", d.percent.normalize(), d.days)?;
         }
         match self.lines.as_slice() {
-            [only] if only.share == Decimal::ONE_HUNDRED => write!(f, "{}", only.due),
+            [only] if only.share == Decimal::ONE_HUNDRED => write!(f, "{}", only.due)?,
             lines => {
                 for (i, line) in lines.iter().enumerate() {
                     if i > 0 {
@@ -1115,9 +1401,14 @@ impl fmt::Display for PaymentTerms {
                     }
                     write!(f, "{line}")?;
                 }
-                Ok(())
             }
         }
+        // Display only: payment days are written in the JSON form.
+        if !self.payment_days.is_empty() {
+            let days: Vec<String> = self.payment_days.iter().map(u8::to_string).collect();
+            write!(f, ", paid on days {}", days.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -1136,6 +1427,16 @@ fn add_days(date: NaiveDate, days: u32) -> Result<NaiveDate, TermsError> {
     date.checked_add_days(Days::new(u64::from(days)))
         .ok_or_else(|| TermsError::DateOutOfRange {
             operation: format!("+ {days} days"),
+            date,
+        })
+}
+
+/// `months` calendar months later, clamped to the last day of a shorter month
+/// (chrono's `checked_add_months`).
+fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate, TermsError> {
+    date.checked_add_months(chrono::Months::new(months))
+        .ok_or_else(|| TermsError::DateOutOfRange {
+            operation: format!("+ {months} months"),
             date,
         })
 }
@@ -1238,6 +1539,7 @@ const CASH_WORDS: &[&str] = &[
     "immediat",
     "immediatement",
 ];
+const PROXIMO_WORDS: &[&str] = &["prox", "proximo"];
 const ORDINAL_WORDS: &[&str] = &["st", "nd", "rd", "th", "e", "er", "eme"];
 const EOM_PHRASES: &[&[&str]] = &[
     &["end", "of", "month"],
@@ -1505,6 +1807,31 @@ impl<'a> Parser<'a> {
         Ok(day)
     }
 
+    /// Whether the tokens read `10th prox.` (the English commercial "proximo": the
+    /// 10th of the month after the invoice month, as "le 10 du mois suivant").
+    fn is_proximo(&self) -> bool {
+        let word = |i: usize| self.token(i).filter(|t| t.kind == Kind::Word);
+        let at = match word(1) {
+            Some(t) if ORDINAL_WORDS.contains(&t.norm.as_str()) => 2,
+            _ => 1,
+        };
+        word(at).is_some_and(|t| PROXIMO_WORDS.contains(&t.norm.as_str()))
+    }
+
+    /// `10th prox.`, `10 proximo`: [`DueRule::EndOfMonthOnDay`] with no days.
+    fn proximo(&mut self) -> Result<DueRule, TermsError> {
+        let day = self
+            .token(0)
+            .and_then(|t| t.norm.parse::<u8>().ok())
+            .filter(|d| (1..=31).contains(d))
+            .ok_or_else(|| self.error(EXPECTED_DAY_OF_MONTH))?;
+        self.pos += 1;
+        self.eat_word(ORDINAL_WORDS);
+        self.eat_word(PROXIMO_WORDS);
+        self.eat_kind(Kind::Dot);
+        Ok(DueRule::EndOfMonthOnDay { days: 0, day })
+    }
+
     /// "on the 10th" / "le 10" after an end-of-month phrase.
     fn on_day(&mut self) -> Result<Option<u8>, TermsError> {
         if self.eat_word(&["on"]) {
@@ -1593,6 +1920,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(EXPECTED_RULE));
         };
         match token.kind {
+            Kind::Number if self.is_proximo() => self.proximo(),
             Kind::Number => self.rule_from_days(),
             Kind::Word => {
                 let word = token.norm.clone();
