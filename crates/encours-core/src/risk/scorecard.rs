@@ -799,7 +799,7 @@ impl Scorecard {
         }
         // Stable: equal shortfalls keep the scorecard's order.
         contributions.sort_by(|a, b| b.shortfall.cmp(&a.shortfall));
-        let score = RoundingMode::HalfUp.round(total, SCORE_DECIMALS);
+        let score = two_places(total);
         let (rank, class) = self.class_of(score);
         Ok(Score {
             customer_id: features.customer_id.clone(),
@@ -818,6 +818,15 @@ impl Scorecard {
     pub fn score_table(&self, table: &FeatureTable) -> Result<Vec<Score>, RiskError> {
         table.rows.iter().map(|f| self.score(f)).collect()
     }
+}
+
+/// Rounded half up to [`SCORE_DECIMALS`] and written with exactly that many (`0.00`).
+fn two_places(d: Decimal) -> Decimal {
+    let mut r = RoundingMode::HalfUp.round(d, SCORE_DECIMALS);
+    if r.scale() < SCORE_DECIMALS {
+        r.rescale(SCORE_DECIMALS);
+    }
+    r
 }
 
 /// Compare a customer's scores at two dates: upgrade or downgrade (by class), and the
