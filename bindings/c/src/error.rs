@@ -15,6 +15,9 @@ use encours_core::letters::LetterError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
 use encours_core::terms::TermsError;
+// Risk scoring and credit limits (issue 12).
+use encours_core::limits::LimitError;
+use encours_core::risk::RiskError;
 
 /// The result of every fallible function: `ENCOURS_OK` (0) or the kind of failure.
 ///
@@ -92,6 +95,13 @@ pub enum encours_status {
     /// The function belongs to a part of the library left out of this build (letters
     /// without the `letters` cargo feature).
     ENCOURS_UNSUPPORTED = 29,
+    // Risk scoring and credit limits (issue 12): numbers 50–59.
+    /// A risk configuration, provider scale, financial statement or score that breaks a
+    /// rule (weights not adding up to 1, overlapping bins, negative total assets…).
+    ENCOURS_RISK_INVALID = 50,
+    /// A credit limit, exposure record, check option or credit event that breaks a rule
+    /// (negative limit, validity ending before it starts, repeated id, over-application).
+    ENCOURS_LIMIT_INVALID = 51,
 }
 
 use encours_status::*;
@@ -131,6 +141,9 @@ const STATUS_NAMES: &[(encours_status, &CStr)] = &[
         c"ENCOURS_TEMPLATE_RENDER_FAILED",
     ),
     (ENCOURS_UNSUPPORTED, c"ENCOURS_UNSUPPORTED"),
+    // Risk scoring and credit limits (issue 12).
+    (ENCOURS_RISK_INVALID, c"ENCOURS_RISK_INVALID"),
+    (ENCOURS_LIMIT_INVALID, c"ENCOURS_LIMIT_INVALID"),
 ];
 
 /// The status of a core error: the one place core errors meet C status numbers.
@@ -147,6 +160,8 @@ pub(crate) fn status_of(err: &Error) -> encours_status {
         Error::Report(e) => report_status(e),
         Error::Interest(e) => interest_status(e),
         Error::Dunning(e) => dunning_status(e),
+        Error::Risk(e) => risk_status(e),
+        Error::Limit(e) => limit_status(e),
         // The variant exists only when the core is built with letters.
         #[cfg(feature = "letters")]
         Error::Letter(e) => letter_status(e),
@@ -253,6 +268,29 @@ fn dunning_status(e: &DunningError) -> encours_status {
         DunningError::DateOutOfRange { .. } => ENCOURS_INVALID_DATE,
         DunningError::Calendar { source, .. } => calendar_status(source),
         DunningError::Money(m) => money_status(m),
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+fn risk_status(e: &RiskError) -> encours_status {
+    match e {
+        RiskError::InvalidConfig { .. }
+        | RiskError::InvalidStatement { .. }
+        | RiskError::InvalidScore { .. } => ENCOURS_RISK_INVALID,
+        RiskError::UnknownCustomer { .. } => ENCOURS_NOT_FOUND,
+        RiskError::Ledger(l) => ledger_status(l),
+        RiskError::Money(m) => money_status(m),
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+fn limit_status(e: &LimitError) -> encours_status {
+    match e {
+        LimitError::Invalid { .. } | LimitError::Duplicate { .. } => ENCOURS_LIMIT_INVALID,
+        LimitError::Unknown { .. } => ENCOURS_NOT_FOUND,
+        LimitError::Ledger(l) => ledger_status(l),
+        LimitError::Money(m) => money_status(m),
+        LimitError::Risk(r) => risk_status(r),
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -503,7 +541,13 @@ mod tests {
     fn status_numbers_are_stable() {
         // Published numbers: changing one breaks every compiled C program.
         for (i, (status, name)) in STATUS_NAMES.iter().enumerate() {
-            assert_eq!(*status as u32 as usize, i, "{name:?}");
+            // 0–29 are contiguous; later areas have ranges of their own (50–59: risk
+            // and limits), always increasing.
+            if i < 30 {
+                assert_eq!(*status as u32 as usize, i, "{name:?}");
+            } else if let Some((prev, _)) = STATUS_NAMES.get(i - 1) {
+                assert!(*status as u32 > *prev as u32, "{name:?}");
+            }
             assert_eq!(
                 unsafe { CStr::from_ptr(encours_status_name(*status as u32)) },
                 *name
@@ -940,10 +984,99 @@ mod tests {
                 ENCOURS_OVERFLOW,
             ),
         ];
-        for (err, status) in cases.iter().chain(&letter_cases()) {
+        for (err, status) in cases.iter().chain(&letter_cases()).chain(&risk_cases()) {
             assert_eq!(status_of(err), *status, "{err}");
             assert_ne!(status_of(err), ENCOURS_OTHER_ERROR, "{err}");
         }
+    }
+
+    /// One of each risk and limit error (issue 12).
+    fn risk_cases() -> Vec<(Error, encours_status)> {
+        let day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let overflow = || MoneyError::Overflow { operation: "m" };
+        vec![
+            (
+                RiskError::InvalidConfig {
+                    field: "f".into(),
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_RISK_INVALID,
+            ),
+            (
+                RiskError::InvalidStatement {
+                    customer_id: "C".into(),
+                    period_end: day,
+                    field: "f",
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_RISK_INVALID,
+            ),
+            (
+                RiskError::InvalidScore {
+                    provider: "p".into(),
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_RISK_INVALID,
+            ),
+            (
+                RiskError::UnknownCustomer {
+                    id: "C".into(),
+                    referenced_by: "r".into(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                RiskError::Ledger(LedgerError::ParentCycle { id: "C".into() }).into(),
+                ENCOURS_LEDGER_INVALID,
+            ),
+            (RiskError::Money(overflow()).into(), ENCOURS_OVERFLOW),
+            (
+                LimitError::Invalid {
+                    field: "f".into(),
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_LIMIT_INVALID,
+            ),
+            (
+                LimitError::Duplicate {
+                    kind: "order",
+                    id: "O".into(),
+                }
+                .into(),
+                ENCOURS_LIMIT_INVALID,
+            ),
+            (
+                LimitError::Unknown {
+                    kind: "order",
+                    id: "O".into(),
+                    referenced_by: "r".into(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                LimitError::Ledger(LedgerError::ParentCycle { id: "C".into() }).into(),
+                ENCOURS_LEDGER_INVALID,
+            ),
+            (LimitError::Money(overflow()).into(), ENCOURS_OVERFLOW),
+            (
+                LimitError::Risk(RiskError::UnknownCustomer {
+                    id: "C".into(),
+                    referenced_by: "r".into(),
+                })
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+        ]
     }
 
     /// One of each letter error (the core has them only with the `letters` feature).

@@ -521,8 +521,8 @@ impl CreditIndex {
     }
 
     /// The decision alone, for the hot path of an ERP: the same rules as
-    /// [`CreditIndex::check`], without building the reasons' documents. Give the
-    /// customer's position from [`CreditIndex::position`] and validated options.
+    /// [`CreditIndex::check`], without building the reasons' documents. The options
+    /// are not validated here (validate them once with [`CheckOptions::validate`]).
     ///
     /// # Errors
     /// As [`CreditIndex::check`].
@@ -555,9 +555,14 @@ impl CreditIndex {
         })
     }
 
-    /// A customer's position in the index (for repeated checks by position).
+    /// A customer's position in the index.
     pub fn position(&self, customer_id: &str) -> Option<usize> {
         self.ids.get(customer_id).copied()
+    }
+
+    /// The account currency of the customer at a position.
+    pub fn currency_of(&self, position: usize) -> Option<Currency> {
+        self.customers.get(position).map(|p| p.currency)
     }
 
     fn facts(

@@ -274,15 +274,20 @@ pub struct Scorecard {
     pub classes: Vec<RiskClass>,
 }
 
-/// The serialized form of a scorecard (checked into a [`Scorecard`]).
+/// The serialized form of a scorecard, before the checks of [`Scorecard::new`]: read
+/// this, then `Scorecard::try_from`, to tell malformed data from a scorecard that
+/// breaks a rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ScorecardData {
+pub struct ScorecardData {
+    /// Name (default `custom`).
     #[serde(default = "default_name")]
-    name: String,
-    factors: Vec<FactorRule>,
+    pub name: String,
+    /// The factors.
+    pub factors: Vec<FactorRule>,
+    /// The classes, best first (default A ≥ 80, B ≥ 65, C ≥ 50, D ≥ 35, E).
     #[serde(default = "default_classes")]
-    classes: Vec<RiskClass>,
+    pub classes: Vec<RiskClass>,
 }
 
 fn default_name() -> String {
