@@ -41,7 +41,8 @@ static void features_and_scores(const encours_ledger *l) {
   char *early = NULL;
   size_t early_len = 0;
   CHECK_OK(encours_scorecard_score_json(card, one, one_len, &early, &early_len));
-  CHECK_CONTAINS(early, "\"class\":\"A\"");
+  /* Not yet due on 2024-01-15: 72.50, class B (missing values at their stated points). */
+  CHECK_CONTAINS(early, "\"score\":\"72.50\",\"class\":\"B\"");
   /* Strip the array brackets of both to get the score objects. */
   if (early != NULL && scores != NULL) {
     char *before = early + 1;

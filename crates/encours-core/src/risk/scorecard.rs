@@ -788,9 +788,8 @@ impl Scorecard {
                 .weight
                 .checked_mul(points)
                 .ok_or_else(|| super::overflow("contribution"))?;
-            let contribution = RoundingMode::HalfUp.round(raw, SCORE_DECIMALS);
-            let max =
-                RoundingMode::HalfUp.round(rule.weight * Decimal::ONE_HUNDRED, SCORE_DECIMALS);
+            let contribution = two_places(raw);
+            let max = two_places(rule.weight * Decimal::ONE_HUNDRED);
             total += contribution;
             contributions.push(Contribution {
                 factor: rule.factor,
