@@ -22,6 +22,9 @@ mod records;
 mod reports;
 mod table;
 mod terms;
+// Risk scoring and credit limits (issue 12).
+mod limits;
+mod risk;
 
 use pyo3::prelude::*;
 
@@ -39,5 +42,8 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     terms::register(m)?;
     interest::register(m)?;
     dunning::register(m)?;
+    // Risk scoring and credit limits (issue 12).
+    risk::register(m)?;
+    limits::register(m)?;
     Ok(())
 }
