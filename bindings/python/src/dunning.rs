@@ -47,7 +47,7 @@ enum_as_str!(Channel, ActionKind, Effect, ItemKind, Language);
 /// A Python value (dicts, lists, str, int, bool, None, Decimal, date, Money) as JSON,
 /// refusing floats: amounts and rates must stay exact. `path` names the place in
 /// messages (`scenarios[0].steps[1].fee`).
-pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Value::Null);

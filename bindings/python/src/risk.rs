@@ -18,14 +18,15 @@ use encours_core::risk::features::{
 };
 use encours_core::risk::scorecard::{Score, Scorecard, ScorecardData, migration};
 use encours_core::risk::statements::{AltmanModel, FinancialStatement};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::convert::{date_from_py, decimal_from_py, decimal_to_py, to_json};
-use crate::dunning::{PyHistory, py_to_json};
+use crate::convert::{date_from_py, decimal_from_py, decimal_to_py, to_json, type_name};
+use crate::dunning::PyHistory;
 use crate::errors::{CoreResult, Kind, new_err};
 use crate::ledger::PyLedger;
 use crate::money::PyMoney;
@@ -159,13 +160,86 @@ fn value_to_py<'py>(py: Python<'py>, v: &Value, key: Option<&str>) -> PyResult<B
     })
 }
 
+/// A Python value as JSON data: dicts, lists, str, int, bool, None, `Decimal`
+/// (written exactly, never in exponent form), `datetime.date` (ISO) and `Money`
+/// (`{"amount", "currency"}`); floats are refused so figures stay exact. `path` names
+/// the place in messages.
+fn py_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    let py = obj.py();
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "{path}: float {} is not accepted: write figures as decimal.Decimal or str so they stay exact",
+            obj.repr()?
+        )));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        let i: i64 = obj.extract().map_err(|_| {
+            new_err(
+                Kind::Input,
+                "out_of_range",
+                format!("{path}: integer out of range"),
+            )
+        })?;
+        return Ok(Value::from(i));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.into_owned()));
+    }
+    if let Ok(m) = obj.cast::<PyMoney>() {
+        return serde_json::to_value(m.get().0)
+            .map_err(|e| new_err(Kind::Input, "json", format!("{path}: {e}")));
+    }
+    if obj.is_instance(&py.import("decimal")?.getattr("Decimal")?)? {
+        return Ok(Value::String(
+            decimal_from_py(obj, path, "value")?.to_string(),
+        ));
+    }
+    if obj.is_instance(&py.import("datetime")?.getattr("date")?)? {
+        return Ok(Value::String(
+            date_from_py(obj, path)?.format("%Y-%m-%d").to_string(),
+        ));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = serde_json::Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key: String = k.extract().map_err(|_| {
+                PyTypeError::new_err(format!("{path}: keys must be str, not {}", type_name(&k)))
+            })?;
+            let sub = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            map.insert(key, py_value(&v, &sub)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for (i, v) in obj.try_iter()?.enumerate() {
+            items.push(py_value(&v?, &format!("{path}[{i}]"))?);
+        }
+        return Ok(Value::Array(items));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{path}: {} cannot be read as data (expected dict, list, str, int, bool, None, Decimal, date or Money)",
+        type_name(obj)
+    )))
+}
+
 /// A dict (or JSON text) as a core value, naming it in messages.
 pub(crate) fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
     let value = if let Ok(text) = obj.extract::<String>() {
         serde_json::from_str::<Value>(&text)
             .map_err(|e| new_err(Kind::Input, "json", format!("invalid {what} JSON: {e}")))?
     } else {
-        py_to_json(obj, what)?
+        py_value(obj, what)?
     };
     serde_json::from_value(value)
         .map_err(|e| new_err(Kind::Input, "json", format!("invalid {what}: {e}")))
