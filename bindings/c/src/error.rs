@@ -278,7 +278,6 @@ fn risk_status(e: &RiskError) -> encours_status {
         | RiskError::InvalidStatement { .. }
         | RiskError::InvalidScore { .. } => ENCOURS_RISK_INVALID,
         RiskError::UnknownCustomer { .. } => ENCOURS_NOT_FOUND,
-        RiskError::Ledger(l) => ledger_status(l),
         RiskError::Money(m) => money_status(m),
         _ => ENCOURS_OTHER_ERROR,
     }
@@ -288,7 +287,6 @@ fn limit_status(e: &LimitError) -> encours_status {
     match e {
         LimitError::Invalid { .. } | LimitError::Duplicate { .. } => ENCOURS_LIMIT_INVALID,
         LimitError::Unknown { .. } => ENCOURS_NOT_FOUND,
-        LimitError::Ledger(l) => ledger_status(l),
         LimitError::Money(m) => money_status(m),
         LimitError::Risk(r) => risk_status(r),
         _ => ENCOURS_OTHER_ERROR,
@@ -1032,10 +1030,6 @@ mod tests {
                 .into(),
                 ENCOURS_NOT_FOUND,
             ),
-            (
-                RiskError::Ledger(LedgerError::ParentCycle { id: "C".into() }).into(),
-                ENCOURS_LEDGER_INVALID,
-            ),
             (RiskError::Money(overflow()).into(), ENCOURS_OVERFLOW),
             (
                 LimitError::Invalid {
@@ -1062,10 +1056,6 @@ mod tests {
                 }
                 .into(),
                 ENCOURS_NOT_FOUND,
-            ),
-            (
-                LimitError::Ledger(LedgerError::ParentCycle { id: "C".into() }).into(),
-                ENCOURS_LEDGER_INVALID,
             ),
             (LimitError::Money(overflow()).into(), ENCOURS_OVERFLOW),
             (

@@ -758,7 +758,7 @@ fn reasons(o: &CheckOptions, f: &Facts) -> Result<Vec<CheckReason>, LimitError> 
         _ => {}
     }
     // Gravest first; the order of the checks above breaks ties.
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|r| std::cmp::Reverse(r.severity));
     Ok(out)
 }
 

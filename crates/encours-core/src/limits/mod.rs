@@ -32,7 +32,6 @@ pub mod recommend;
 
 use chrono::NaiveDate;
 
-use crate::ledger::LedgerError;
 use crate::money::MoneyError;
 use crate::risk::RiskError;
 
@@ -72,9 +71,6 @@ pub enum LimitError {
         /// The id.
         id: String,
     },
-    /// A ledger error.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
     /// An amount error: currency mismatch, overflow, a missing exchange rate.
     #[error(transparent)]
     Money(#[from] MoneyError),

@@ -229,14 +229,14 @@ impl RecommendRules {
         for (i, r) in self.rules.iter().enumerate() {
             match r {
                 LimitRule::ShareOfTangibleNetWorth { share }
-                | LimitRule::ShareOfWorkingCapital { share } => {
-                    if *share < Decimal::ZERO || *share > Decimal::ONE {
-                        return Err(invalid(
-                            format!("rules[{i}].share"),
-                            share,
-                            "between 0 and 1",
-                        ));
-                    }
+                | LimitRule::ShareOfWorkingCapital { share }
+                    if *share < Decimal::ZERO || *share > Decimal::ONE =>
+                {
+                    return Err(invalid(
+                        format!("rules[{i}].share"),
+                        share,
+                        "between 0 and 1",
+                    ));
                 }
                 LimitRule::InsurerCoverPlusOwnRisk { own_risk } if *own_risk < Decimal::ZERO => {
                     return Err(invalid(

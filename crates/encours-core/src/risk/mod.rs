@@ -37,7 +37,6 @@ pub(crate) mod ledger_view;
 pub mod scorecard;
 pub mod statements;
 
-use crate::ledger::LedgerError;
 use crate::money::MoneyError;
 
 /// What can go wrong scoring a customer. Each message names the field, the value and
@@ -89,9 +88,6 @@ pub enum RiskError {
         /// Who referenced it.
         referenced_by: String,
     },
-    /// A ledger error while reading figures.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
     /// An amount error (currency mismatch, overflow).
     #[error(transparent)]
     Money(#[from] MoneyError),

@@ -742,7 +742,7 @@ impl Scorecard {
             .iter()
             .enumerate()
             .find(|(_, c)| score >= c.min_score)
-            .or_else(|| self.classes.iter().enumerate().last())
+            .or_else(|| self.classes.iter().enumerate().next_back())
             .map_or((0, ""), |(i, c)| (i, c.name.as_str()))
     }
 
@@ -802,7 +802,7 @@ impl Scorecard {
             });
         }
         // Stable: equal shortfalls keep the scorecard's order.
-        contributions.sort_by(|a, b| b.shortfall.cmp(&a.shortfall));
+        contributions.sort_by_key(|c| std::cmp::Reverse(c.shortfall));
         let score = two_places(total);
         let (rank, class) = self.class_of(score);
         Ok(Score {
