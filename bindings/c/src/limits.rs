@@ -193,8 +193,7 @@ pub unsafe extern "C" fn encours_credit_index_apply_json(
         let e: CreditEvent = json_arg(unsafe { text_arg(json, len, "json") }?, "a credit event")?;
         // SAFETY: live, exclusive handle.
         let i = unsafe { &mut (*index).inner };
-        // Validate on a copy of nothing: the core refuses before changing anything
-        // except for applications, checked in full before any change.
+        // The core checks an event in full before changing anything.
         i.apply(&e)?;
         Ok(())
     }

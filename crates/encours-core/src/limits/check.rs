@@ -453,17 +453,18 @@ pub struct CheckResult {
     pub overridden: Option<OverrideRecord>,
 }
 
-/// The figures a check decides on, gathered from the index.
-struct Facts {
+/// The figures a check decides on, gathered from the index (borrowed: the decision
+/// alone allocates nothing it can avoid).
+struct Facts<'a> {
     currency: Currency,
     amount: Decimal,
     before: Decimal,
     limits: LimitInForce,
     group: Option<(String, Currency, Decimal, Decimal)>,
-    hold: Option<OrderHold>,
+    hold: Option<&'a OrderHold>,
     overdue: Decimal,
     oldest_days: Option<i64>,
-    class: Option<String>,
+    class: Option<&'a str>,
 }
 
 impl CreditIndex {
@@ -565,12 +566,12 @@ impl CreditIndex {
         self.customers.get(position).map(|p| p.currency)
     }
 
-    fn facts(
-        &self,
+    fn facts<'a>(
+        &'a self,
         options: &CheckOptions,
         request: &OrderRequest,
         keep_parts: bool,
-    ) -> Result<Facts, LimitError> {
+    ) -> Result<Facts<'a>, LimitError> {
         let c = self.position_of(&request.customer_id, "check_order")?;
         let p = self
             .customers
@@ -622,10 +623,10 @@ impl CreditIndex {
             before,
             limits,
             group,
-            hold: p.hold.clone().filter(|h| h.since <= request.date),
+            hold: p.hold.as_ref().filter(|h| h.since <= request.date),
             overdue,
             oldest_days: oldest,
-            class: p.risk_class.clone(),
+            class: p.risk_class.as_deref(),
         })
     }
 
@@ -726,7 +727,7 @@ fn reasons(o: &CheckOptions, f: &Facts) -> Result<Vec<CheckReason>, LimitError> 
     }
     if let Some(min) = &o.minimum_class {
         let rank = |c: &str| o.class_order.iter().position(|x| x == c);
-        let worse = match f.class.as_deref().and_then(rank) {
+        let worse = match f.class.and_then(rank) {
             Some(r) => rank(min).is_some_and(|m| r > m),
             None => true,
         };
@@ -734,7 +735,7 @@ fn reasons(o: &CheckOptions, f: &Facts) -> Result<Vec<CheckReason>, LimitError> 
             push(
                 s.risk_class,
                 Reason::RiskClass {
-                    class: f.class.clone(),
+                    class: f.class.map(String::from),
                     minimum: min.clone(),
                 },
             );

@@ -362,6 +362,7 @@ impl CreditLimits {
             group,
             date,
             fx,
+            true,
         )
     }
 }
@@ -383,7 +384,9 @@ pub(crate) fn evaluate(
     group: Option<(&str, Currency)>,
     date: NaiveDate,
     fx: &FxRates,
+    keep_parts: bool,
 ) -> Result<LimitInForce, LimitError> {
+    // The hot path (a decision alone) does not need the parts: no allocation then.
     let mut parts = Vec::new();
     let mut own = None;
     let mut expired_on = None;
@@ -396,7 +399,9 @@ pub(crate) fn evaluate(
         Some(l) => {
             let p = convert(LimitSource::Manual, l.amount, currency, fx, l.valid_until)?;
             own = Some(p.converted);
-            parts.push(p);
+            if keep_parts {
+                parts.push(p);
+            }
         }
         None => {
             expired_on = e
@@ -409,7 +414,9 @@ pub(crate) fn evaluate(
             {
                 let p = convert(LimitSource::Ledger, l, currency, fx, None)?;
                 own = Some(p.converted);
-                parts.push(p);
+                if keep_parts {
+                    parts.push(p);
+                }
             }
         }
     }
@@ -427,7 +434,9 @@ pub(crate) fn evaluate(
                 Some(t.valid_until),
             )?;
             own = Some(sum(own, p.converted)?);
-            parts.push(p);
+            if keep_parts {
+                parts.push(p);
+            }
         }
     }
     let mut insurer = None;
@@ -438,7 +447,9 @@ pub(crate) fn evaluate(
     {
         let p = convert(LimitSource::Insurer, c.amount, currency, fx, c.expires_on)?;
         insurer = Some(sum(insurer, p.converted)?);
-        parts.push(p);
+        if keep_parts {
+            parts.push(p);
+        }
     }
     let insurer_expired_on = if insurer.is_none() {
         e.insurer
@@ -460,7 +471,9 @@ pub(crate) fn evaluate(
         let p = convert(LimitSource::Group, g.amount, gcur, fx, g.valid_until)?;
         group_limit = Some(p.converted);
         group_id = Some(gid.to_owned());
-        parts.push(p);
+        if keep_parts {
+            parts.push(p);
+        }
     }
     Ok(LimitInForce {
         currency,

@@ -240,7 +240,7 @@ fn field(f: &mut Figures, which: Field) -> &mut Decimal {
     }
 }
 
-fn bump_map<K: Ord>(
+fn bump_map<K: Ord + Copy>(
     m: &mut BTreeMap<K, Decimal>,
     key: K,
     delta: Decimal,
@@ -249,8 +249,7 @@ fn bump_map<K: Ord>(
     *v = v.checked_add(delta).ok_or_else(|| overflow("index"))?;
     if v.is_zero() {
         // Zero entries go, so an index after events equals one rebuilt from scratch.
-        let _ = v;
-        m.retain(|_, x| !x.is_zero());
+        m.remove(&key);
     }
     Ok(())
 }
@@ -888,7 +887,7 @@ impl CreditIndex {
         } else {
             root.map(|r| (r.id.as_str(), r.currency))
         };
-        let mut l = evaluate(
+        evaluate(
             &entries,
             if self.use_ledger_limits {
                 p.ledger_limit
@@ -899,11 +898,8 @@ impl CreditIndex {
             g,
             date,
             &self.fx,
-        )?;
-        if !keep_parts {
-            l.parts.clear();
-        }
-        Ok(l)
+            keep_parts,
+        )
     }
 
     /// Figures of a customer, orders beyond `horizon_end` left out.
