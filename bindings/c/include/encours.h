@@ -253,6 +253,36 @@
 #define ENCOURS_ABI_VERSION 1
 
 /**
+ * Decision of a check: let the order through.
+ */
+#define ENCOURS_DECISION_APPROVE 0
+
+/**
+ * Decision of a check: let it through with a warning.
+ */
+#define ENCOURS_DECISION_WARN 1
+
+/**
+ * Decision of a check: block it.
+ */
+#define ENCOURS_DECISION_BLOCK 2
+
+/**
+ * Altman model: Z (1968), public manufacturers (market value of equity).
+ */
+#define ENCOURS_ALTMAN_Z 0
+
+/**
+ * Altman model: Z' (1983), private firms (book equity).
+ */
+#define ENCOURS_ALTMAN_Z_PRIME 1
+
+/**
+ * Altman model: Z'' (1995), non-manufacturers and emerging markets.
+ */
+#define ENCOURS_ALTMAN_Z_DOUBLE_PRIME 2
+
+/**
  * The result of every fallible function: `ENCOURS_OK` (0) or the kind of failure.
  *
  * In C this is `typedef uint32_t encours_status`. The numbers are part of the ABI:
@@ -398,6 +428,16 @@ enum encours_status
    * message gives the path and the closest known key.
    */
   ENCOURS_UNKNOWN_KEY = 45,
+  /**
+   * A risk configuration, provider scale, financial statement or score that breaks a
+   * rule (weights not adding up to 1, overlapping bins, negative total assets…).
+   */
+  ENCOURS_RISK_INVALID = 50,
+  /**
+   * A credit limit, exposure record, check option or credit event that breaks a rule
+   * (negative limit, validity ending before it starts, repeated id, over-application).
+   */
+  ENCOURS_LIMIT_INVALID = 51,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -416,6 +456,17 @@ typedef uint32_t encours_status;
  * until no thread uses it.
  */
 typedef struct encours_calendar encours_calendar;
+
+/**
+ * The credit index: exposure, limits, holds, overdue items and risk classes of every
+ * customer, kept in memory and updated on each event, with the check options it
+ * answers `encours_credit_index_decide` with.
+ *
+ * Opaque; built by `encours_credit_index_build`, released by
+ * `encours_credit_index_free`. Not synchronized: no thread may check while another
+ * applies an event; many threads may check at once.
+ */
+typedef struct encours_credit_index encours_credit_index;
 
 /**
  * What a dunning plan takes besides the ledger, the configuration, the history and
@@ -451,6 +502,13 @@ typedef struct encours_ledger encours_ledger;
  * once.
  */
 typedef struct encours_letters encours_letters;
+
+/**
+ * A validated scorecard. Opaque; created by `encours_scorecard_default` or
+ * `encours_scorecard_from_json`, released by `encours_scorecard_free`. Immutable:
+ * several threads may score with it at once.
+ */
+typedef struct encours_scorecard encours_scorecard;
 
 /**
  * The portfolio summary: aging and every metric per row, plus portfolio rows and
@@ -2109,6 +2167,349 @@ const char *encours_version(void);
  * Thread-safe.
  */
 uint32_t encours_abi_version(void);
+
+/**
+ * A recommended limit: `rules_json` the rules (`{"rules": [{"share_of_tangible_net_worth":
+ * {"share": "0.1"}}, "sales_over_period", ...], "combine": "min", "rounding_step":
+ * "1000", "class_caps": [...]}`), `inputs_json` the customer's figures (`{"currency":
+ * "EUR", "tangible_net_worth": "800000", "expected_monthly_sales": {...},
+ * "terms_days": 45, ...}`). `*out` receives the recommendation with every rule's
+ * figures and the rule that set it. `ENCOURS_LIMIT_INVALID` for a bad rule (share
+ * outside 0–1, step not positive).
+ *
+ * # Safety
+ * The JSON pointers point to their length of readable bytes; `out` writable;
+ * `out_len` NULL or writable.
+ */
+encours_status encours_limits_recommend_json(const char *rules_json,
+                                             size_t rules_len,
+                                             const char *inputs_json,
+                                             size_t inputs_len,
+                                             char **out,
+                                             size_t *out_len);
+
+/**
+ * Build the credit index from the ledger as of the end of `as_of`, and the caller's
+ * JSON (each NULL for none): `records_json` (`{"orders": [...], "deliveries": [...],
+ * "bills": [...], "plans": [...]}`), `limits_json` (`{"manual": [...], "temporary":
+ * [...], "insurer": [...], "group": [...], "use_ledger_limits": true}`),
+ * `holds_json` (an array of `{"customer_id", "since", "reason"}`), `fx_json`
+ * (`{"rates": [{"from": "USD", "to": "EUR", "rate": "0.92"}]}`). The index answers
+ * with the default check options until `encours_credit_index_set_options_json`.
+ *
+ * Statuses: `ENCOURS_INVALID_JSON`, `ENCOURS_LIMIT_INVALID` (a negative amount, a
+ * validity ending before it starts, a group limit on a subsidiary, a repeated id: the
+ * message names the record and field), `ENCOURS_NOT_FOUND` (a record of an unknown
+ * customer), `ENCOURS_CURRENCY_MISMATCH`, `ENCOURS_INVALID_DATE`. `*out` is set to
+ * NULL first.
+ *
+ * # Safety
+ * `ledger` a live handle (read during the call only: the index keeps no reference);
+ * the JSON pointers NULL or pointing to their length of readable bytes; `out`
+ * writable.
+ */
+encours_status encours_credit_index_build(const struct encours_ledger *ledger,
+                                          const char *records_json,
+                                          size_t records_len,
+                                          const char *limits_json,
+                                          size_t limits_len,
+                                          const char *holds_json,
+                                          size_t holds_len,
+                                          const char *fx_json,
+                                          size_t fx_len,
+                                          int32_t as_of,
+                                          struct encours_credit_index **out);
+
+/**
+ * Release an index; NULL is a no-op.
+ *
+ * # Safety
+ * `index` NULL or a live handle not used afterwards.
+ */
+void encours_credit_index_free(struct encours_credit_index *index);
+
+/**
+ * Set the check options (`{"missing_limit": "no_credit", "equal_passes": true,
+ * "severities": {...}, "max_overdue_days": 30, "horizon_days": null, ...}`, every key
+ * optional with its documented default; unknown keys refused). `ENCOURS_LIMIT_INVALID`
+ * for a bad option (the message names it); the options are unchanged on failure.
+ *
+ * # Safety
+ * `index` a live handle not used by another thread; `json` points to `len` bytes.
+ */
+encours_status encours_credit_index_set_options_json(struct encours_credit_index *index,
+                                                     const char *json,
+                                                     size_t len);
+
+/**
+ * Follow one event (`{"event": "item_issued", ...item}`, `payment_received`,
+ * `applied`, `order_placed`, `order_closed`, `delivered`, `delivery_invoiced`,
+ * `bill_accepted`, `bill_settled`, `plan_balance_set`, `limits_set`,
+ * `group_limits_set`, `hold_set`, `hold_released`, `risk_class_set`). A refused
+ * event leaves the index as it was: `ENCOURS_NOT_FOUND` (unknown customer, order,
+ * open item), `ENCOURS_LIMIT_INVALID` (over-application, repeated id, bad limit),
+ * `ENCOURS_CURRENCY_MISMATCH`.
+ *
+ * # Safety
+ * `index` a live handle not used by another thread; `json` points to `len` bytes.
+ */
+encours_status encours_credit_index_apply_json(struct encours_credit_index *index,
+                                               const char *json,
+                                               size_t len);
+
+/**
+ * Check an order with every reason: `request_json` is `{"customer_id": ..., "amount":
+ * {"amount": "1200.00", "currency": "EUR"}, "date": "2024-03-10", "order_id": ...,
+ * "override_by": {"by": ..., "reason": ...}}`. `*out` receives the result (decision,
+ * reasons with their severity and figures, exposure before and after, limit, group,
+ * override). Uses the index's options.
+ *
+ * # Safety
+ * `index` a live handle; `request_json` points to `len` bytes; `out` writable;
+ * `out_len` NULL or writable.
+ */
+encours_status encours_credit_index_check_json(const struct encours_credit_index *index,
+                                               const char *request_json,
+                                               size_t len,
+                                               char **out,
+                                               size_t *out_len);
+
+/**
+ * The hot path: the decision alone (`ENCOURS_DECISION_*` into `*decision`, set to
+ * `ENCOURS_DECISION_BLOCK` first) for an order of `amount` (a decimal string, in the
+ * account's currency) by `customer_id` on `date`. Same rules as
+ * `encours_credit_index_check_json`, without building the reasons' document.
+ *
+ * # Safety
+ * `index` a live handle; `customer_id` and `amount` NUL-terminated; `decision`
+ * writable.
+ */
+encours_status encours_credit_index_decide(const struct encours_credit_index *index,
+                                           const char *customer_id,
+                                           const char *amount,
+                                           int32_t date,
+                                           uint32_t *decision);
+
+/**
+ * A customer's exposure by category on `date` (`group` non-zero: its group's, in the
+ * top customer's currency), orders beyond `horizon_days` left out when it is not
+ * negative (-1: all orders). `*out` receives `{"receivables": ..., "orders": ...,
+ * ..., "total": ...}`. `ENCOURS_RATE_UNAVAILABLE` for a group member's currency
+ * without a rate.
+ *
+ * # Safety
+ * `index` a live handle; `customer_id` NUL-terminated; `out` writable; `out_len` NULL
+ * or writable.
+ */
+encours_status encours_credit_index_exposure_json(const struct encours_credit_index *index,
+                                                  const char *customer_id,
+                                                  int32_t date,
+                                                  uint32_t group,
+                                                  int32_t horizon_days,
+                                                  char **out,
+                                                  size_t *out_len);
+
+/**
+ * A customer's limits in force on `date` (own, insurer, group, expired, with every
+ * part and its conversion).
+ *
+ * # Safety
+ * As `encours_credit_index_exposure_json`.
+ */
+encours_status encours_credit_index_limits_json(const struct encours_credit_index *index,
+                                                const char *customer_id,
+                                                int32_t date,
+                                                char **out,
+                                                size_t *out_len);
+
+/**
+ * The alerts for `date`: `config_json` (NULL: defaults, `{"limit_expiry_days": 30,
+ * "utilisation_threshold": "0.9", "cover_lapse_days": 30}`), `migrations_json` (NULL
+ * or an array of migrations from `encours_risk_migration_json`, for downgrades).
+ *
+ * # Safety
+ * `index` a live handle; the JSON pointers NULL or their length of readable bytes;
+ * `out` writable; `out_len` NULL or writable.
+ */
+encours_status encours_credit_index_alerts_json(const struct encours_credit_index *index,
+                                                const char *config_json,
+                                                size_t config_len,
+                                                const char *migrations_json,
+                                                size_t migrations_len,
+                                                int32_t date,
+                                                char **out,
+                                                size_t *out_len);
+
+/**
+ * Accounts on hold from a dunning history (steps with the `block_orders` effect,
+ * escalations), as the JSON array `encours_credit_index_build` takes in
+ * `holds_json`. `ENCOURS_DUNNING_INVALID` for a configuration that breaks a rule.
+ *
+ * # Safety
+ * The JSON pointers point to their length of readable bytes; `out` writable;
+ * `out_len` NULL or writable.
+ */
+encours_status encours_limits_holds_from_dunning_json(const char *history_json,
+                                                      size_t history_len,
+                                                      const char *config_json,
+                                                      size_t config_len,
+                                                      char **out,
+                                                      size_t *out_len);
+
+/**
+ * The behavioural features of every customer as of the end of `as_of` (days since
+ * 1970-01-01), in one pass over the ledger. `config_json` (NULL: defaults) holds the
+ * feature settings (`{"short_window_days": 90, "long_window_days": 365, ...}`);
+ * `inputs_json` (NULL: none) the dunning history, promises, provider scales and
+ * financial statements. `*out` receives `{"as_of": ..., "rows": [...]}`, one row per
+ * customer, each feature `null` when it cannot be computed; free with
+ * `encours_string_free`.
+ *
+ * Statuses: `ENCOURS_INVALID_JSON` (malformed, or an unknown key), `ENCOURS_RISK_INVALID`
+ * (a setting, scale or statement that breaks a rule: the message names the field),
+ * `ENCOURS_INVALID_DATE`, `ENCOURS_OVERFLOW`.
+ *
+ * # Safety
+ * `ledger` a live handle; the JSON pointers NULL or pointing to their length of
+ * readable bytes; `out` writable; `out_len` NULL or writable.
+ */
+encours_status encours_risk_feature_table_json(const struct encours_ledger *ledger,
+                                               const char *config_json,
+                                               size_t config_len,
+                                               const char *inputs_json,
+                                               size_t inputs_len,
+                                               int32_t as_of,
+                                               char **out,
+                                               size_t *out_len);
+
+/**
+ * The behavioural features of one customer, as `encours_risk_feature_table_json`
+ * computes them for a row (the portfolio share reads every balance of the customer's
+ * currency). `ENCOURS_NOT_FOUND` for an unknown customer.
+ *
+ * # Safety
+ * As `encours_risk_feature_table_json`; `customer_id` a NUL-terminated string.
+ */
+encours_status encours_risk_customer_features_json(const struct encours_ledger *ledger,
+                                                   const char *customer_id,
+                                                   const char *config_json,
+                                                   size_t config_len,
+                                                   const char *inputs_json,
+                                                   size_t inputs_len,
+                                                   int32_t as_of,
+                                                   char **out,
+                                                   size_t *out_len);
+
+/**
+ * The built-in scorecard (documented in the core's `risk::scorecard`). `*out` receives
+ * a handle to free with `encours_scorecard_free`.
+ *
+ * # Safety
+ * `out` writable.
+ */
+encours_status encours_scorecard_default(struct encours_scorecard **out);
+
+/**
+ * A scorecard from JSON (`{"name": ..., "factors": [{"factor": "overdue_share",
+ * "weight": "0.15", "missing": "100", "bins": [...]}, ...], "classes": [...]}`).
+ * `ENCOURS_INVALID_JSON` for malformed JSON, an unknown key or factor;
+ * `ENCOURS_RISK_INVALID` for weights not adding up to 1, overlapping or unordered
+ * bins, points outside 0–100, classes out of order (the message names the field).
+ * `*out` is set to NULL first and receives the handle on success.
+ *
+ * # Safety
+ * `json` points to `len` readable bytes; `out` writable.
+ */
+encours_status encours_scorecard_from_json(const char *json,
+                                           size_t len,
+                                           struct encours_scorecard **out);
+
+/**
+ * Release a scorecard; NULL is a no-op.
+ *
+ * # Safety
+ * `card` NULL or a live handle not used afterwards.
+ */
+void encours_scorecard_free(struct encours_scorecard *card);
+
+/**
+ * The scorecard as JSON (to store or edit it). Free `*out` with `encours_string_free`.
+ *
+ * # Safety
+ * `card` a live handle; `out` writable; `out_len` NULL or writable.
+ */
+encours_status encours_scorecard_to_json(const struct encours_scorecard *card,
+                                         char **out,
+                                         size_t *out_len);
+
+/**
+ * Score features: `features_json` is a feature table (`{"as_of":..., "rows": [...]}`,
+ * as `encours_risk_feature_table_json` gives) or one customer's features. `*out`
+ * receives a JSON array of scores (`score` 0–100, `class`, `class_rank`,
+ * `contributions` largest shortfall first, adding up to the score), one per row.
+ *
+ * # Safety
+ * `card` a live handle; `features_json` points to `len` readable bytes; `out`
+ * writable; `out_len` NULL or writable.
+ */
+encours_status encours_scorecard_score_json(const struct encours_scorecard *card,
+                                            const char *features_json,
+                                            size_t len,
+                                            char **out,
+                                            size_t *out_len);
+
+/**
+ * Compare two scores of one customer (JSON objects as in the array of
+ * `encours_scorecard_score_json`): `*out` receives `{"direction": "upgrade" |
+ * "downgrade" | "unchanged", "score_delta": ..., "moved": [...]}`.
+ * `ENCOURS_RISK_INVALID` for scores of two customers.
+ *
+ * # Safety
+ * The JSON pointers point to their length of readable bytes; `out` writable;
+ * `out_len` NULL or writable.
+ */
+encours_status encours_risk_migration_json(const char *before_json,
+                                           size_t before_len,
+                                           const char *after_json,
+                                           size_t after_len,
+                                           char **out,
+                                           size_t *out_len);
+
+/**
+ * A financial statement's ratios and Altman score: `model` is one of
+ * `ENCOURS_ALTMAN_*`. `*out` receives `{"ratios": {...}, "altman": {...} | null}`
+ * (null when a figure the model needs is missing). `ENCOURS_RISK_INVALID` for an
+ * impossible value (negative total assets…), `ENCOURS_INVALID_ARGUMENT` for an
+ * unknown model.
+ *
+ * # Safety
+ * `statement_json` points to `len` readable bytes; `out` writable; `out_len` NULL or
+ * writable.
+ */
+encours_status encours_risk_statement_json(const char *statement_json,
+                                           size_t len,
+                                           uint32_t model,
+                                           char **out,
+                                           size_t *out_len);
+
+/**
+ * An external score on its provider's scale (`scale_json`: `{"provider": ...,
+ * "min": "0", "max": "10", "higher_is_better": true, "bands": [...]}`) normalised to
+ * 0–100 (100 the best risk), written as a decimal string into `buf` (`buf_len` bytes,
+ * NUL included; `*out_len` gets the length, or the length needed with
+ * `ENCOURS_INSUFFICIENT_SIZE`). `value` is a decimal string. `ENCOURS_RISK_INVALID`
+ * for a score outside the scale or a bad scale.
+ *
+ * # Safety
+ * `scale_json` points to `len` readable bytes; `value` NUL-terminated; `buf` has
+ * `buf_len` writable bytes; `out_len` writable.
+ */
+encours_status encours_risk_normalise_score(const char *scale_json,
+                                            size_t len,
+                                            const char *value,
+                                            char *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -16,6 +16,9 @@ use encours_core::letters::LetterError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
 use encours_core::terms::TermsError;
+// Risk scoring and credit limits (issue 12).
+use encours_core::limits::LimitError;
+use encours_core::risk::RiskError;
 
 /// The result of every fallible function: `ENCOURS_OK` (0) or the kind of failure.
 ///
@@ -97,6 +100,13 @@ pub enum encours_status {
     /// calendar, history…) names a key or a value the engine does not know; the
     /// message gives the path and the closest known key.
     ENCOURS_UNKNOWN_KEY = 45,
+    // Risk scoring and credit limits (issue 12): numbers 50–59.
+    /// A risk configuration, provider scale, financial statement or score that breaks a
+    /// rule (weights not adding up to 1, overlapping bins, negative total assets…).
+    ENCOURS_RISK_INVALID = 50,
+    /// A credit limit, exposure record, check option or credit event that breaks a rule
+    /// (negative limit, validity ending before it starts, repeated id, over-application).
+    ENCOURS_LIMIT_INVALID = 51,
 }
 
 use encours_status::*;
@@ -137,6 +147,9 @@ const STATUS_NAMES: &[(encours_status, &CStr)] = &[
     ),
     (ENCOURS_UNSUPPORTED, c"ENCOURS_UNSUPPORTED"),
     (ENCOURS_UNKNOWN_KEY, c"ENCOURS_UNKNOWN_KEY"),
+    // Risk scoring and credit limits (issue 12).
+    (ENCOURS_RISK_INVALID, c"ENCOURS_RISK_INVALID"),
+    (ENCOURS_LIMIT_INVALID, c"ENCOURS_LIMIT_INVALID"),
 ];
 
 /// The status of a core error: the one place core errors meet C status numbers.
@@ -154,6 +167,8 @@ pub(crate) fn status_of(err: &Error) -> encours_status {
         Error::Interest(e) => interest_status(e),
         Error::Dunning(e) => dunning_status(e),
         Error::Config(e) => config_status(e.as_ref()),
+        Error::Risk(e) => risk_status(e),
+        Error::Limit(e) => limit_status(e),
         // The variant exists only when the core is built with letters.
         #[cfg(feature = "letters")]
         Error::Letter(e) => letter_status(e),
@@ -268,6 +283,27 @@ fn config_status(e: &ConfigError) -> encours_status {
     match e {
         ConfigError::UnknownKey { .. } | ConfigError::UnknownValue { .. } => ENCOURS_UNKNOWN_KEY,
         ConfigError::Invalid { .. } => ENCOURS_INVALID_JSON,
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+fn risk_status(e: &RiskError) -> encours_status {
+    match e {
+        RiskError::InvalidConfig { .. }
+        | RiskError::InvalidStatement { .. }
+        | RiskError::InvalidScore { .. } => ENCOURS_RISK_INVALID,
+        RiskError::UnknownCustomer { .. } => ENCOURS_NOT_FOUND,
+        RiskError::Money(m) => money_status(m),
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+fn limit_status(e: &LimitError) -> encours_status {
+    match e {
+        LimitError::Invalid { .. } | LimitError::Duplicate { .. } => ENCOURS_LIMIT_INVALID,
+        LimitError::Unknown { .. } => ENCOURS_NOT_FOUND,
+        LimitError::Money(m) => money_status(m),
+        LimitError::Risk(r) => risk_status(r),
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -522,6 +558,7 @@ mod tests {
             if i < 30 {
                 assert_eq!(*status as u32 as usize, i, "{name:?}");
             }
+            // Later areas have ranges of their own, always increasing.
             if let Some((before, _)) = i.checked_sub(1).and_then(|j| STATUS_NAMES.get(j)) {
                 assert!((*before as u32) < (*status as u32), "{name:?}");
             }
@@ -993,10 +1030,91 @@ mod tests {
                 ENCOURS_INVALID_JSON,
             ),
         ];
-        for (err, status) in cases.iter().chain(&letter_cases()) {
+        for (err, status) in cases.iter().chain(&letter_cases()).chain(&risk_cases()) {
             assert_eq!(status_of(err), *status, "{err}");
             assert_ne!(status_of(err), ENCOURS_OTHER_ERROR, "{err}");
         }
+    }
+
+    /// One of each risk and limit error (issue 12).
+    fn risk_cases() -> Vec<(Error, encours_status)> {
+        let day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let overflow = || MoneyError::Overflow { operation: "m" };
+        vec![
+            (
+                RiskError::InvalidConfig {
+                    field: "f".into(),
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_RISK_INVALID,
+            ),
+            (
+                RiskError::InvalidStatement {
+                    customer_id: "C".into(),
+                    period_end: day,
+                    field: "f",
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_RISK_INVALID,
+            ),
+            (
+                RiskError::InvalidScore {
+                    provider: "p".into(),
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_RISK_INVALID,
+            ),
+            (
+                RiskError::UnknownCustomer {
+                    id: "C".into(),
+                    referenced_by: "r".into(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (RiskError::Money(overflow()).into(), ENCOURS_OVERFLOW),
+            (
+                LimitError::Invalid {
+                    field: "f".into(),
+                    value: "v".into(),
+                    expected: "e".into(),
+                }
+                .into(),
+                ENCOURS_LIMIT_INVALID,
+            ),
+            (
+                LimitError::Duplicate {
+                    kind: "order",
+                    id: "O".into(),
+                }
+                .into(),
+                ENCOURS_LIMIT_INVALID,
+            ),
+            (
+                LimitError::Unknown {
+                    kind: "order",
+                    id: "O".into(),
+                    referenced_by: "r".into(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (LimitError::Money(overflow()).into(), ENCOURS_OVERFLOW),
+            (
+                LimitError::Risk(RiskError::UnknownCustomer {
+                    id: "C".into(),
+                    referenced_by: "r".into(),
+                })
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+        ]
     }
 
     /// One of each letter error (the core has them only with the `letters` feature).

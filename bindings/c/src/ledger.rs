@@ -315,7 +315,7 @@ unsafe fn records<R, T>(
 ///
 /// # Safety
 /// `l` is NULL or a live handle not used mutably elsewhere.
-unsafe fn ledger_ref<'a>(l: *const encours_ledger) -> Result<&'a Ledger, Failure> {
+pub(crate) unsafe fn ledger_ref<'a>(l: *const encours_ledger) -> Result<&'a Ledger, Failure> {
     check_null!(l => "ledger");
     // SAFETY: non-NULL live handle by contract.
     Ok(unsafe { &(*l).inner })

@@ -37,6 +37,9 @@ mod money;
 mod reports;
 mod terms;
 mod version;
+// Risk scoring and credit limits (issue 12).
+mod limits;
+mod risk;
 
 pub use calendar::*;
 pub use date::*;
@@ -49,3 +52,6 @@ pub use money::*;
 pub use reports::*;
 pub use terms::*;
 pub use version::*;
+// Risk scoring and credit limits (issue 12).
+pub use limits::*;
+pub use risk::*;

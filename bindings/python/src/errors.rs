@@ -15,6 +15,9 @@ use encours_core::ledger::LedgerError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
 use encours_core::terms::TermsError;
+// Risk scoring and credit limits (issue 12).
+use encours_core::limits::LimitError;
+use encours_core::risk::RiskError;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -40,6 +43,9 @@ pub enum Kind {
     Letter,
     Input,
     Table,
+    // Risk scoring and credit limits (issue 12).
+    Risk,
+    Limit,
 }
 
 /// (kind, Python name, parent kind or None for the root, docstring)
@@ -115,6 +121,19 @@ const SPECS: &[(Kind, &str, Option<Kind>, &str)] = &[
         "TableError",
         Some(Kind::Input),
         "An input table (Arrow, pandas, polars) lacks a column, has a column of the wrong type, or a null where a value is required.",
+    ),
+    // Risk scoring and credit limits (issue 12).
+    (
+        Kind::Risk,
+        "RiskError",
+        Some(Kind::Root),
+        "An invalid scorecard, feature setting, provider scale, external score or financial statement.",
+    ),
+    (
+        Kind::Limit,
+        "LimitError",
+        Some(Kind::Root),
+        "An invalid credit limit, exposure record, check option or credit event, or an unknown record.",
     ),
 ];
 
@@ -240,6 +259,10 @@ pub fn core_err_in(e: impl Into<Error>, context: &str) -> PyErr {
         Error::Dunning(d) => (Kind::Dunning, variant_code(d)),
         Error::Letter(l) => (Kind::Letter, variant_code(l)),
         Error::Config(c) => (Kind::Input, variant_code(c)),
+        Error::Risk(RiskError::Money(m)) => (money_kind(m), variant_code(m)),
+        Error::Risk(r) => (Kind::Risk, variant_code(r)),
+        Error::Limit(LimitError::Money(m)) => (money_kind(m), variant_code(m)),
+        Error::Limit(l) => (Kind::Limit, variant_code(l)),
         // `Error` is non-exhaustive: an area added to the core later still raises an
         // EncoursError until it gets its own class.
         other => (Kind::Root, variant_code(other)),

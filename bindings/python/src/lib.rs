@@ -25,6 +25,9 @@ mod reports;
 mod sharing;
 mod table;
 mod terms;
+// Risk scoring and credit limits (issue 12).
+mod limits;
+mod risk;
 
 use pyo3::prelude::*;
 
@@ -42,5 +45,8 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     terms::register(m)?;
     interest::register(m)?;
     dunning::register(m)?;
+    // Risk scoring and credit limits (issue 12).
+    risk::register(m)?;
+    limits::register(m)?;
     Ok(())
 }

@@ -7,6 +7,8 @@
 //! encours report --sample
 //! encours report --ledger ledger.json [--as-of 2026-11-22] [--base EUR --fx USD:EUR=0.92 ...] [--json]
 //! encours dunning --sample [--as-of DATE] [--config dunning.json|.toml] [--history FILE [--record]] [--letters en|fr] [--json]
+//! encours risk --sample [--as-of DATE] [--scorecard FILE] [--customer ID] [--json]
+//! encours check-order --sample --customer ID --amount 1234.56 [--limits FILE] [--records FILE] [--options FILE] [--horizon-days N] [--json]
 //! encours sample [--seed 42 --customers 300 --invoices 6000 --as-of 2026-11-22] [--out ledger.json]
 //! ```
 
@@ -14,6 +16,7 @@ mod dunning;
 mod files;
 mod input;
 mod report;
+mod risk;
 mod text;
 
 use std::io::Write;
@@ -43,6 +46,10 @@ enum Command {
     Dunning(DunningArgs),
     /// Write a deterministic synthetic ledger as JSON (the form `report --ledger` reads).
     Sample(SampleArgs),
+    /// Risk scores and classes with the factors behind them, and limit utilisation.
+    Risk(risk::RiskArgs),
+    /// The order credit check: approve, warn or block, with every reason.
+    CheckOrder(risk::CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +197,8 @@ fn main() -> ExitCode {
         Command::Report(args) => run_report(args),
         Command::Dunning(args) => run_dunning(args),
         Command::Sample(args) => run_sample(args),
+        Command::Risk(args) => risk::run_risk(args).and_then(print),
+        Command::CheckOrder(args) => risk::run_check(args).and_then(print),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -251,6 +260,7 @@ fn run_report(args: ReportArgs) -> Result<(), input::CliError> {
         dunning::render_history(&history, as_of.0, 30, &mut text);
         text.push('\n');
         dunning::render(&plan, 5, &mut text);
+        risk::report_section(&loaded, as_of.0, &mut text)?;
         out.write_all(text.as_bytes())
     };
     ignore_broken_pipe(written)
@@ -347,6 +357,11 @@ fn run_sample(args: SampleArgs) -> Result<(), input::CliError> {
             )
         }
     }
+}
+
+/// Print a command's text.
+fn print(text: String) -> Result<(), input::CliError> {
+    ignore_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))
 }
 
 /// `encours report | head` is not an error.

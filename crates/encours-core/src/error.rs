@@ -8,6 +8,9 @@ use crate::ledger::LedgerError;
 use crate::metrics::ReportError;
 use crate::money::MoneyError;
 use crate::terms::TermsError;
+// Risk scoring and credit limits (issue 12).
+use crate::limits::LimitError;
+use crate::risk::RiskError;
 
 /// Any error encours can return. Each variant wraps the error type of one area; the
 /// message is the area's own, naming the field and the value.
@@ -45,6 +48,12 @@ pub enum Error {
     /// it carries the list of known keys, and `Error` stays small).
     #[error(transparent)]
     Config(Box<ConfigError>),
+    /// Risk scoring error (features, scales, statements, scorecard).
+    #[error(transparent)]
+    Risk(#[from] RiskError),
+    /// Credit limit, exposure or order check error.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
     /// Letter template error.
     #[cfg(feature = "letters")]
     #[error(transparent)]

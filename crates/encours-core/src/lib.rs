@@ -16,7 +16,11 @@
 //! - [`dunning`]: scenarios, assignment rules and the daily plan of reminders;
 //! - `letters` (feature `letters`): dunning letters rendered from templates;
 //! - [`promises`]: promises to pay, which hold dunning back;
-//! - [`interest`]: statutory and contractual late-payment interest and recovery fees.
+//! - [`interest`]: statutory and contractual late-payment interest and recovery fees;
+//! - [`risk`]: behavioural features, external scores, financial statements (Altman)
+//!   and the scorecard (score, risk class, reasons);
+//! - [`limits`]: recommended limits, limits in force, exposure, the order credit check
+//!   and its incremental index, alerts.
 //!
 //! Every area has its own error type; [`Error`] wraps them all for callers (such as
 //! the C and Python bindings) that want one type.
@@ -40,5 +44,8 @@ pub mod metrics;
 pub mod money;
 pub mod promises;
 pub mod terms;
+// Risk scoring and credit limits (issue 12).
+pub mod limits;
+pub mod risk;
 
 pub use error::Error;

@@ -77,6 +77,19 @@ __all__ = [
     "__version__",
     "compute_interest",
     "recovery_indemnity",
+    # Risk scoring and credit limits (issue 12).
+    "CreditIndex",
+    "FeatureTable",
+    "LimitError",
+    "RiskError",
+    "Scorecard",
+    "customer_features",
+    "feature_table",
+    "financial_statement",
+    "holds_from_dunning_history",
+    "normalise_score",
+    "recommend_limit",
+    "score_migration",
 ]
 
 _DecimalLike: TypeAlias = decimal.Decimal | str | int
@@ -105,6 +118,10 @@ class DunningError(EncoursError, ValueError): ...
 class LetterError(EncoursError, ValueError): ...
 class InputError(EncoursError, ValueError): ...
 class TableError(InputError): ...
+
+# Risk scoring and credit limits (issue 12).
+class RiskError(EncoursError, ValueError): ...
+class LimitError(EncoursError, ValueError): ...
 
 # ------------------------------------------------------------------ money
 
@@ -1425,3 +1442,96 @@ class Letters:
     def render_plan(
         self, plan: DunningPlan, language: _Language = "en", *, sender: str = "", payment_instructions: str = ""
     ) -> list[Letter]: ...
+
+# ------------------------------------------------------------------ risk and limits (issue 12)
+
+_AltmanModel: TypeAlias = Literal["z_public", "z_prime_private", "z_double_prime_non_manufacturer"]
+_Decision: TypeAlias = Literal["approve", "warn", "block"]
+_Data: TypeAlias = dict[str, Any] | str
+
+@final
+class FeatureTable:
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def rows(self) -> list[dict[str, Any]]: ...
+    def row(self, customer_id: str) -> dict[str, Any] | None: ...
+    def __len__(self) -> int: ...
+    def to_json(self, indent: int | None = None) -> str: ...
+
+def feature_table(
+    ledger: Ledger,
+    as_of: datetime.date,
+    *,
+    config: _Data | None = None,
+    history: History | None = None,
+    promises: Iterable[PromiseToPay | dict[str, Any]] | None = None,
+    scales: list[dict[str, Any]] | str | None = None,
+    statements: list[dict[str, Any]] | str | None = None,
+) -> FeatureTable: ...
+def customer_features(
+    ledger: Ledger,
+    customer_id: str,
+    as_of: datetime.date,
+    *,
+    config: _Data | None = None,
+    history: History | None = None,
+    promises: Iterable[PromiseToPay | dict[str, Any]] | None = None,
+    scales: list[dict[str, Any]] | str | None = None,
+    statements: list[dict[str, Any]] | str | None = None,
+) -> dict[str, Any]: ...
+@final
+class Scorecard:
+    @staticmethod
+    def default() -> Scorecard: ...
+    @staticmethod
+    def from_dict(data: _Data) -> Scorecard: ...
+    @staticmethod
+    def from_json(data: _Data) -> Scorecard: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self, indent: int | None = None) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def classes(self) -> list[str]: ...
+    def score(self, features: FeatureTable | dict[str, Any]) -> Any: ...
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+def score_migration(before: _Data, after: _Data) -> dict[str, Any]: ...
+def financial_statement(statement: _Data, model: _AltmanModel | str = "z_prime_private") -> dict[str, Any]: ...
+def normalise_score(scale: _Data, value: _DecimalLike) -> decimal.Decimal: ...
+def recommend_limit(rules: _Data, inputs: _Data) -> dict[str, Any]: ...
+def holds_from_dunning_history(history: History, config: DunningConfig) -> list[dict[str, Any]]: ...
+@final
+class CreditIndex:
+    def __new__(
+        cls,
+        ledger: Ledger,
+        as_of: datetime.date,
+        *,
+        records: _Data | None = None,
+        limits: _Data | None = None,
+        holds: list[dict[str, Any]] | str | None = None,
+        fx: FxRates | _Data | None = None,
+        options: _Data | None = None,
+    ) -> CreditIndex: ...
+    def set_options(self, options: _Data) -> None: ...
+    def apply(self, event: _Data) -> None: ...
+    def check(
+        self,
+        customer_id: str,
+        amount: Money,
+        date: datetime.date,
+        *,
+        order_id: str | None = None,
+        override_by: _Data | None = None,
+    ) -> dict[str, Any]: ...
+    def decide(self, customer_id: str, amount: _DecimalLike, date: datetime.date) -> _Decision: ...
+    def exposure(
+        self, customer_id: str, date: datetime.date, *, group: bool = False, horizon_days: int | None = None
+    ) -> dict[str, Any]: ...
+    def limits(self, customer_id: str, date: datetime.date) -> dict[str, Any]: ...
+    def alerts(
+        self, date: datetime.date, *, config: _Data | None = None, migrations: list[dict[str, Any]] | None = None
+    ) -> list[dict[str, Any]]: ...
+    def __len__(self) -> int: ...
