@@ -6,6 +6,7 @@ use crate::interest::InterestError;
 use crate::ledger::LedgerError;
 use crate::metrics::ReportError;
 use crate::money::MoneyError;
+use crate::plans::PlanError;
 use crate::terms::TermsError;
 
 /// Any error encours can return. Each variant wraps the error type of one area; the
@@ -40,6 +41,9 @@ pub enum Error {
     /// Dunning configuration or planning error.
     #[error(transparent)]
     Dunning(#[from] DunningError),
+    /// Payment-plan error.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     /// Letter template error.
     #[cfg(feature = "letters")]
     #[error(transparent)]

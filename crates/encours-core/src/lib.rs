@@ -14,7 +14,8 @@
 //! - [`dunning`]: scenarios, assignment rules and the daily plan of reminders;
 //! - `letters` (feature `letters`): dunning letters rendered from templates;
 //! - [`promises`]: promises to pay, which hold dunning back;
-//! - [`interest`]: statutory and contractual late-payment interest and recovery fees.
+//! - [`interest`]: statutory and contractual late-payment interest and recovery fees;
+//! - [`plans`]: payment plans: eligibility, selection, instalments, tracking, breach.
 //!
 //! Every area has its own error type; [`Error`] wraps them all for callers (such as
 //! the C and Python bindings) that want one type.
@@ -35,6 +36,7 @@ pub mod ledger;
 pub mod letters;
 pub mod metrics;
 pub mod money;
+pub mod plans;
 pub mod promises;
 pub mod terms;
 
