@@ -214,6 +214,8 @@ pub struct PlanTracking {
     pub plan_id: String,
     /// The customer.
     pub customer_id: String,
+    /// The plan's items (held out of dunning while the plan runs).
+    pub item_ids: Vec<String>,
     /// The day the tracking is taken at the end of.
     pub as_of: NaiveDate,
     /// The plan's state.
@@ -329,6 +331,7 @@ pub fn track(
     Ok(PlanTracking {
         plan_id: plan.id.clone(),
         customer_id: plan.customer_id.clone(),
+        item_ids: plan.items.iter().map(|i| i.item_id.clone()).collect(),
         as_of,
         status,
         breached_on: breach.as_ref().map(|b| b.0),
