@@ -42,6 +42,8 @@ use crate::calendar::{Calendar, CalendarError, Roll};
 use crate::interest::{self, InterestRule, Jurisdiction, RateTables};
 use crate::ledger::{Customer, ItemKind, Ledger};
 use crate::money::{Currency, Money, MoneyError};
+use crate::plans::PlanTracking;
+use crate::plans::dunning_hold::PlanHolds;
 use crate::promises::PromiseToPay;
 
 /// What can go wrong with dunning configuration or planning.
@@ -962,6 +964,11 @@ pub struct PlanContext<'a> {
     /// Caller-defined calendars, found by name (ignoring case) before the built-in
     /// codes; two of the same name are refused.
     pub calendars: &'a [Calendar],
+    /// Payment plans, each tracked as of the plan's date: a running plan keeps its
+    /// items out of dunning except the part of them in instalments past due, which is
+    /// dunned from the earliest such instalment's due date; a breached plan returns
+    /// its items to dunning.
+    pub payment_plans: &'a [PlanTracking],
 }
 
 impl<'a> PlanContext<'a> {
@@ -973,6 +980,7 @@ impl<'a> PlanContext<'a> {
             promises: &[],
             rate_tables: None,
             calendars: &[],
+            payment_plans: &[],
         }
     }
 }
@@ -1141,6 +1149,14 @@ pub enum LeftOutReason {
     },
     /// Pre-due reminders are stopped for this customer.
     PreDueStopped,
+    /// A running payment plan holds the item, and none of its instalments is past due
+    /// and unpaid.
+    UnderPaymentPlan {
+        /// The plan.
+        plan_id: String,
+        /// The plan's state.
+        status: crate::plans::PlanStatus,
+    },
 }
 
 /// An item left out of the plan, and why.
@@ -1272,6 +1288,11 @@ pub fn plan(
         promises.entry(p.customer_id.as_str()).or_default().push(p);
     }
 
+    let holds =
+        PlanHolds::new(ctx.payment_plans, as_of).map_err(|e| DunningError::InvalidConfig {
+            location: "payment plans".into(),
+            message: e.to_string(),
+        })?;
     let mut out = DunningPlan {
         as_of,
         actions: Vec::new(),
@@ -1327,7 +1348,8 @@ pub fn plan(
             },
         };
         plan_customer(
-            ctx, &items, &customers, &promises, cix, customer, calendar, tables, as_of, &mut out,
+            ctx, &items, &customers, &promises, &holds, cix, customer, calendar, tables, as_of,
+            &mut out,
         )?;
     }
     Ok(out)
@@ -1339,6 +1361,7 @@ fn plan_customer(
     items: &HashMap<&str, ItemTrack>,
     customers: &HashMap<&str, CustomerTrack>,
     promises: &HashMap<&str, Vec<&PromiseToPay>>,
+    holds: &PlanHolds,
     cix: usize,
     customer: &Customer,
     calendar: Option<&Calendar>,
@@ -1425,6 +1448,16 @@ fn plan_customer(
                 until,
             }));
         }
+        // A running plan: only the item's part of missed instalments is claimed.
+        if let Some(h) = holds.get(&item.id) {
+            if !h.claim.is_positive() {
+                return Ok(Err(LeftOutReason::UnderPaymentPlan {
+                    plan_id: h.plan_id.clone(),
+                    status: h.status,
+                }));
+            }
+            return Ok(Ok(claimed.checked_min(&h.claim)?));
+        }
         Ok(Ok(claimed))
     };
 
@@ -1451,9 +1484,14 @@ fn plan_customer(
             }
             continue;
         }
+        // An item under a running plan falls due with its earliest missed instalment.
+        let due_date = holds
+            .get(&item.id)
+            .and_then(|h| h.claim_due)
+            .unwrap_or(item.due_date);
         // Which step is next, and has its trigger arrived?
         let mut next = usize::try_from(t.level).unwrap_or(usize::MAX);
-        let overdue = as_of > item.due_date;
+        let overdue = as_of > due_date;
         while let Some(step) = scenario.steps.get(next) {
             if step.is_pre_due() && overdue {
                 // A pre-due step is only meaningful before the due date.
@@ -1488,12 +1526,7 @@ fn plan_customer(
             continue;
         };
         let trigger = |s: &Step| -> Result<NaiveDate, DunningError> {
-            let by_offset = add_days(
-                item.due_date,
-                i64::from(s.offset_days),
-                &item.id,
-                "step trigger",
-            )?;
+            let by_offset = add_days(due_date, i64::from(s.offset_days), &item.id, "step trigger")?;
             let by_spacing = match t.last_date {
                 Some(last) => add_days(
                     last,
@@ -1513,7 +1546,7 @@ fn plan_customer(
         if config.catch_up == CatchUp::HighestReached {
             while let Some(further) = scenario.steps.get(step_index + 1) {
                 if roll(add_days(
-                    item.due_date,
+                    due_date,
                     i64::from(further.offset_days),
                     &item.id,
                     "step trigger",

@@ -235,6 +235,8 @@ fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseEr
         rate_tables: None,
         // Given by the caller, the calendar is built once for the whole year.
         calendars: std::slice::from_ref(&france),
+
+        payment_plans: &[],
     };
     let mut history = History::default();
     let mut seen: HashSet<(String, ActionKind, u32)> = HashSet::new();

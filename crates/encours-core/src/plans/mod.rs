@@ -61,6 +61,7 @@
 //! ```
 
 pub mod data;
+pub mod dunning_hold;
 pub mod eligibility;
 pub mod interest;
 mod ledger_view;
