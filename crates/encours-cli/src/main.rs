@@ -7,11 +7,13 @@
 //! encours report --sample
 //! encours report --ledger ledger.json [--as-of 2026-11-22] [--base EUR --fx USD:EUR=0.92 ...] [--json]
 //! encours dunning --sample [--as-of DATE] [--config dunning.json|.toml] [--history FILE [--record]] [--letters en|fr] [--json]
+//! encours plan --sample --customer C000265 [--terms terms.json] [--track-as-of DATE --payments payments.json] [--json]
 //! encours sample [--seed 42 --customers 300 --invoices 6000 --as-of 2026-11-22] [--out ledger.json]
 //! ```
 
 mod dunning;
 mod input;
+mod plans;
 mod report;
 mod text;
 
@@ -40,6 +42,8 @@ enum Command {
     /// Today's dunning plan: the actions to take, with their reasons, and what is
     /// left out and why.
     Dunning(DunningArgs),
+    /// Propose a payment plan for a customer, and track it against payments.
+    Plan(plans::PlanCommand),
     /// Write a deterministic synthetic ledger as JSON (the form `report --ledger` reads).
     Sample(SampleArgs),
 }
@@ -164,6 +168,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Report(args) => run_report(args),
         Command::Dunning(args) => run_dunning(args),
+        Command::Plan(args) => plans::run_command(args),
         Command::Sample(args) => run_sample(args),
     };
     match result {
@@ -226,6 +231,7 @@ fn run_report(args: ReportArgs) -> Result<(), input::CliError> {
         dunning::render_history(&history, as_of.0, 30, &mut text);
         text.push('\n');
         dunning::render(&plan, 5, &mut text);
+        plans::render_demo(&loaded, as_of.0, &mut text)?;
         out.write_all(text.as_bytes())
     };
     ignore_broken_pipe(written)

@@ -38,6 +38,10 @@ pub struct Selection {
     /// Include the disputed part of items (left out by default).
     #[serde(default)]
     pub include_disputed: bool,
+    /// Without named items, take only the items past their due date (the plan covers
+    /// what is overdue; false by default: every open debit).
+    #[serde(default)]
+    pub overdue_only: bool,
 }
 
 /// An item chosen for a plan, with the amount the plan settles.
@@ -87,7 +91,8 @@ fn selected(v: &ItemView, include_disputed: bool) -> Result<SelectedItem, PlanEr
 /// [`PlanError::ItemOfAnotherCustomer`], or [`PlanError::InvalidField`] naming
 /// `selection.item_ids[i]` (a credit note, a duplicate, nothing open to settle);
 /// [`PlanError::InvalidField`] for a Pareto share outside (0, 1] or both a list and a
-/// share; [`PlanError::NothingToPlan`] when nothing is selectable.
+/// share, or `overdue_only` with named items; [`PlanError::NothingToPlan`] when nothing
+/// is selectable.
 ///
 /// # Example
 /// ```
@@ -121,12 +126,22 @@ pub fn select(
         })?;
     let items = ledger_view::items_of(ledger, &customer, as_of);
     let mut chosen = if selection.item_ids.is_empty() {
-        let open = open_debits(&items, selection.include_disputed)?;
+        let mut open = open_debits(&items, selection.include_disputed)?;
+        if selection.overdue_only {
+            open.retain(|s| s.due_date < as_of);
+        }
         match selection.pareto_share {
             Some(share) => pareto(open, share)?,
             None => open,
         }
     } else {
+        if selection.overdue_only {
+            return Err(PlanError::field(
+                "selection.overdue_only",
+                true,
+                "expected false when item_ids are given",
+            ));
+        }
         if selection.pareto_share.is_some() {
             return Err(PlanError::field(
                 "selection.pareto_share",
