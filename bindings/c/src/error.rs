@@ -14,6 +14,7 @@ use encours_core::ledger::LedgerError;
 use encours_core::letters::LetterError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
+use encours_core::plans::PlanError;
 use encours_core::terms::TermsError;
 
 /// The result of every fallible function: `ENCOURS_OK` (0) or the kind of failure.
@@ -92,6 +93,19 @@ pub enum encours_status {
     /// The function belongs to a part of the library left out of this build (letters
     /// without the `letters` cargo feature).
     ENCOURS_UNSUPPORTED = 29,
+    /// Payment-plan terms, rules or payments with a field that cannot be used (zero
+    /// instalments, a down payment above the balance, a day of month above 31, custom
+    /// dates not increasing, a schedule past its maximum length…): the message names
+    /// the field and the value.
+    ENCOURS_PLAN_INVALID_TERMS = 60,
+    /// A payment plan given back that does not hold together (amounts not adding up,
+    /// dates not increasing, allocations not covering the items): the message names the
+    /// field.
+    ENCOURS_PLAN_INVALID = 61,
+    /// Nothing to put in a payment plan (no open debit, everything disputed).
+    ENCOURS_PLAN_NOTHING_TO_PLAN = 62,
+    /// An item of another customer than the plan's.
+    ENCOURS_PLAN_FOREIGN_ITEM = 63,
 }
 
 use encours_status::*;
@@ -131,6 +145,13 @@ const STATUS_NAMES: &[(encours_status, &CStr)] = &[
         c"ENCOURS_TEMPLATE_RENDER_FAILED",
     ),
     (ENCOURS_UNSUPPORTED, c"ENCOURS_UNSUPPORTED"),
+    (ENCOURS_PLAN_INVALID_TERMS, c"ENCOURS_PLAN_INVALID_TERMS"),
+    (ENCOURS_PLAN_INVALID, c"ENCOURS_PLAN_INVALID"),
+    (
+        ENCOURS_PLAN_NOTHING_TO_PLAN,
+        c"ENCOURS_PLAN_NOTHING_TO_PLAN",
+    ),
+    (ENCOURS_PLAN_FOREIGN_ITEM, c"ENCOURS_PLAN_FOREIGN_ITEM"),
 ];
 
 /// The status of a core error: the one place core errors meet C status numbers.
@@ -147,6 +168,7 @@ pub(crate) fn status_of(err: &Error) -> encours_status {
         Error::Report(e) => report_status(e),
         Error::Interest(e) => interest_status(e),
         Error::Dunning(e) => dunning_status(e),
+        Error::Plan(e) => plan_status(e),
         // The variant exists only when the core is built with letters.
         #[cfg(feature = "letters")]
         Error::Letter(e) => letter_status(e),
@@ -253,6 +275,20 @@ fn dunning_status(e: &DunningError) -> encours_status {
         DunningError::DateOutOfRange { .. } => ENCOURS_INVALID_DATE,
         DunningError::Calendar { source, .. } => calendar_status(source),
         DunningError::Money(m) => money_status(m),
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+fn plan_status(e: &PlanError) -> encours_status {
+    match e {
+        PlanError::InvalidField { .. } => ENCOURS_PLAN_INVALID_TERMS,
+        PlanError::InvalidPlan { .. } => ENCOURS_PLAN_INVALID,
+        PlanError::NothingToPlan { .. } => ENCOURS_PLAN_NOTHING_TO_PLAN,
+        PlanError::ItemOfAnotherCustomer { .. } => ENCOURS_PLAN_FOREIGN_ITEM,
+        PlanError::UnknownCustomer { .. } | PlanError::UnknownItem { .. } => ENCOURS_NOT_FOUND,
+        PlanError::Calendar { source, .. } => calendar_status(source),
+        PlanError::Ledger(l) => ledger_status(l),
+        PlanError::Money(m) => money_status(m),
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -502,8 +538,12 @@ mod tests {
     #[test]
     fn status_numbers_are_stable() {
         // Published numbers: changing one breaks every compiled C program.
-        for (i, (status, name)) in STATUS_NAMES.iter().enumerate() {
-            assert_eq!(*status as u32 as usize, i, "{name:?}");
+        // Numbers are given by range to each area (payment plans: 60-69), so the list
+        // has gaps; it stays in number order.
+        for pair in STATUS_NAMES.windows(2) {
+            assert!((pair[0].0 as u32) < (pair[1].0 as u32), "{:?}", pair[1].1);
+        }
+        for (status, name) in STATUS_NAMES {
             assert_eq!(
                 unsafe { CStr::from_ptr(encours_status_name(*status as u32)) },
                 *name
@@ -513,6 +553,8 @@ mod tests {
         assert_eq!(ENCOURS_OTHER_ERROR as u32, 25);
         assert_eq!(ENCOURS_TEMPLATE_INVALID as u32, 26);
         assert_eq!(ENCOURS_UNSUPPORTED as u32, 29);
+        assert_eq!(ENCOURS_PLAN_INVALID_TERMS as u32, 60);
+        assert_eq!(ENCOURS_PLAN_FOREIGN_ITEM as u32, 63);
     }
 
     #[test]
@@ -940,10 +982,94 @@ mod tests {
                 ENCOURS_OVERFLOW,
             ),
         ];
+        let cases: Vec<(Error, encours_status)> = cases.into_iter().chain(plan_cases()).collect();
         for (err, status) in cases.iter().chain(&letter_cases()) {
             assert_eq!(status_of(err), *status, "{err}");
             assert_ne!(status_of(err), ENCOURS_OTHER_ERROR, "{err}");
         }
+    }
+
+    /// One of each payment-plan error.
+    fn plan_cases() -> Vec<(Error, encours_status)> {
+        let s = String::new;
+        vec![
+            (
+                PlanError::InvalidField {
+                    field: s(),
+                    value: s(),
+                    expected: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_INVALID_TERMS,
+            ),
+            (
+                PlanError::InvalidPlan {
+                    plan: s(),
+                    field: s(),
+                    message: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_INVALID,
+            ),
+            (
+                PlanError::NothingToPlan {
+                    customer: s(),
+                    reason: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_NOTHING_TO_PLAN,
+            ),
+            (
+                PlanError::ItemOfAnotherCustomer {
+                    field: s(),
+                    id: s(),
+                    owner: s(),
+                    customer: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_FOREIGN_ITEM,
+            ),
+            (
+                PlanError::UnknownCustomer {
+                    field: s(),
+                    id: s(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                PlanError::UnknownItem {
+                    field: s(),
+                    id: s(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                PlanError::Calendar {
+                    customer: s(),
+                    source: CalendarError::UnknownCalendar {
+                        code: s(),
+                        known: s(),
+                    },
+                }
+                .into(),
+                ENCOURS_UNKNOWN_CALENDAR,
+            ),
+            (
+                PlanError::Ledger(LedgerError::Unknown {
+                    kind: "item",
+                    id: s(),
+                    referenced_by: s(),
+                })
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                PlanError::Money(MoneyError::Overflow { operation: "m" }).into(),
+                ENCOURS_OVERFLOW,
+            ),
+        ]
     }
 
     /// One of each letter error (the core has them only with the `letters` feature).
