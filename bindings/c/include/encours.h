@@ -1109,6 +1109,25 @@ encours_status encours_dunning_options_set_promises_json(struct encours_dunning_
                                                          size_t json_len);
 
 /**
+ * Set the payment plans the dunning plan honours: `json` (`json_len` bytes) is a JSON
+ * array of plan trackings, each from `encours_plan_track_json` as of the day the
+ * dunning plan is made. A running plan (on track, in arrears, completed) keeps its
+ * items out of dunning (left out with reason `under_payment_plan`) except their part
+ * of instalments past due and unpaid, which is dunned from the earliest such
+ * instalment's due date; a breached plan holds nothing. Replaces the plans set
+ * before; `[]` clears them. `ENCOURS_INVALID_JSON` for a malformed document (the
+ * options are then unchanged); a tracking of another day than the dunning plan's is
+ * `ENCOURS_DUNNING_INVALID` when planning. Not synchronized (see
+ * `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_payment_plans_json(struct encours_dunning_options *options,
+                                                              const char *json,
+                                                              size_t json_len);
+
+/**
  * Record every action of a plan (from `encours_dunning_plan_json`) as taken on the
  * plan's date, in a history (`history_json`, NULL for an empty one). `*out` receives
  * the new history as JSON, owned by the caller (release with `encours_string_free`);

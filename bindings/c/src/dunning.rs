@@ -8,6 +8,7 @@ use encours_core::dunning::{
     DunningConfig, DunningConfigData, DunningPlan, History, PlanContext, plan,
 };
 use encours_core::interest::RateTables;
+use encours_core::plans::PlanTracking;
 use encours_core::promises::PromiseToPay;
 
 use crate::calendar::encours_calendar;
@@ -31,6 +32,8 @@ pub struct encours_dunning_options {
     /// Distinct names; searched by name before the built-in codes.
     calendars: Vec<Calendar>,
     promises: Vec<PromiseToPay>,
+    /// Payment plans, each tracked as of the dunning plan's date.
+    payment_plans: Vec<PlanTracking>,
 }
 
 /// # Safety
@@ -51,12 +54,14 @@ fn plan_json(
     promises: &[PromiseToPay],
     rate_tables: Option<&RateTables>,
     calendars: &[Calendar],
+    payment_plans: &[PlanTracking],
     as_of: i32,
 ) -> Result<String, Failure> {
     let mut ctx = PlanContext::new(ledger, config);
     ctx.promises = promises;
     ctx.rate_tables = rate_tables;
     ctx.calendars = calendars;
+    ctx.payment_plans = payment_plans;
     let today = plan(&ctx, history, date_arg(as_of, "as_of")?)?;
     to_json(&today)
 }
@@ -135,7 +140,7 @@ pub unsafe extern "C" fn encours_dunning_plan_json(
                 opt_json(promises_json, promises_len, "promises_json", "promises to pay")?;
             (&(*ledger).inner, config, history, promises)
         };
-        let json = plan_json(l, &config, &history, &promises, None, &[], as_of)?;
+        let json = plan_json(l, &config, &history, &promises, None, &[], &[], as_of)?;
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(json, out, out_len) }
     }
@@ -188,8 +193,8 @@ pub unsafe extern "C" fn encours_dunning_plan_with_options_json(
             (&(*ledger).inner, config, history, options.as_ref())
         };
         let json = match opts {
-            Some(o) => plan_json(l, &config, &history, &o.promises, o.rate_tables.as_ref(), &o.calendars, as_of)?,
-            None => plan_json(l, &config, &history, &[], None, &[], as_of)?,
+            Some(o) => plan_json(l, &config, &history, &o.promises, o.rate_tables.as_ref(), &o.calendars, &o.payment_plans, as_of)?,
+            None => plan_json(l, &config, &history, &[], None, &[], &[], as_of)?,
         };
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(json, out, out_len) }
@@ -212,6 +217,7 @@ pub unsafe extern "C" fn encours_dunning_options_new(
             rate_tables: None,
             calendars: Vec::new(),
             promises: Vec::new(),
+            payment_plans: Vec::new(),
         }));
         // SAFETY: checked non-NULL.
         unsafe { write(out, boxed) };
@@ -310,6 +316,34 @@ pub unsafe extern "C" fn encours_dunning_options_set_promises_json(
         let (o, text) = unsafe { (options_mut(options)?, text_arg(json, json_len, "json")?) };
         let promises: Vec<PromiseToPay> = json_arg(text, "promises to pay")?;
         o.promises = promises;
+        Ok(())
+    }
+}
+
+/// Set the payment plans the dunning plan honours: `json` (`json_len` bytes) is a JSON
+/// array of plan trackings, each from `encours_plan_track_json` as of the day the
+/// dunning plan is made. A running plan (on track, in arrears, completed) keeps its
+/// items out of dunning (left out with reason `under_payment_plan`) except their part
+/// of instalments past due and unpaid, which is dunned from the earliest such
+/// instalment's due date; a breached plan holds nothing. Replaces the plans set
+/// before; `[]` clears them. `ENCOURS_INVALID_JSON` for a malformed document (the
+/// options are then unchanged); a tracking of another day than the dunning plan's is
+/// `ENCOURS_DUNNING_INVALID` when planning. Not synchronized (see
+/// `encours_dunning_options`).
+///
+/// # Safety
+/// `options` is a live handle; `json` points to `json_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn encours_dunning_options_set_payment_plans_json(
+    options: *mut encours_dunning_options,
+    json: *const c_char,
+    json_len: usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        // SAFETY: live handle and readable buffer by contract.
+        let (o, text) = unsafe { (options_mut(options)?, text_arg(json, json_len, "json")?) };
+        let plans: Vec<PlanTracking> = json_arg(text, "payment plan trackings")?;
+        o.payment_plans = plans;
         Ok(())
     }
 }

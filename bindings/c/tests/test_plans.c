@@ -82,6 +82,62 @@ static char *replaced(const char *s, const char *from, const char *to) {
   return copy;
 }
 
+/* The dunning plan with the payment plan: on 10 March the 28 February instalment
+ * (2,721.38 of F-2) is dunned, F-1 and F-3 are left out under the plan; on 31 March the
+ * plan is breached and all three invoices are dunned for their open amounts. */
+static void dunning(const encours_ledger *l, const char *plan, size_t plan_len) {
+  static const char *CONFIG =
+      "{\"scenarios\":[{\"id\":\"standard\",\"steps\":["
+      "{\"id\":\"reminder\",\"offset_days\":5,\"channel\":\"email\",\"template\":\"reminder_1\"}"
+      "]}],\"default_scenario\":\"standard\"}";
+  encours_dunning_options *opts = NULL;
+  CHECK_OK(encours_dunning_options_new(&opts));
+  if (opts == NULL) return;
+  char *t = NULL;
+  CHECK_OK(encours_plan_track_json(l, plan, plan_len, PAYMENTS, strlen(PAYMENTS), NULL, 0, NULL, 0, day(2025, 3, 10),
+                                   &t, NULL));
+  size_t n = strlen(t) + 3;
+  char *list = malloc(n);
+  if (list == NULL) return;
+  snprintf(list, n, "[%s]", t);
+  CHECK_OK(encours_dunning_options_set_payment_plans_json(opts, list, strlen(list)));
+  char *d = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, CONFIG, strlen(CONFIG), NULL, 0, opts, day(2025, 3, 10), &d,
+                                                  NULL));
+  CHECK_CONTAINS(d, "\"item_id\":\"F-2\"");
+  CHECK_CONTAINS(d, "\"claimed\":{\"amount\":\"2721.38\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(d, "{\"customer_id\":\"C1\",\"item_id\":\"F-1\",\"step_id\":\"reminder\","
+                    "\"reason\":\"under_payment_plan\",\"plan_id\":\"PL-1\",\"status\":\"in_arrears\"}");
+  encours_string_free(d);
+  /* A tracking of another day is refused when planning. */
+  d = NULL;
+  CHECK_STATUS(encours_dunning_plan_with_options_json(l, CONFIG, strlen(CONFIG), NULL, 0, opts, day(2025, 3, 11), &d,
+                                                      NULL),
+               ENCOURS_DUNNING_INVALID);
+  CHECK_CONTAINS(encours_last_error(), "invalid payment_plans[0].as_of: 2025-03-10");
+  encours_string_free(t);
+  free(list);
+  t = NULL;
+  CHECK_OK(encours_plan_track_json(l, plan, plan_len, PAYMENTS, strlen(PAYMENTS), NULL, 0, NULL, 0, day(2025, 3, 31),
+                                   &t, NULL));
+  n = strlen(t) + 3;
+  list = malloc(n);
+  if (list == NULL) return;
+  snprintf(list, n, "[%s]", t);
+  CHECK_OK(encours_dunning_options_set_payment_plans_json(opts, list, strlen(list)));
+  d = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, CONFIG, strlen(CONFIG), NULL, 0, opts, day(2025, 3, 31), &d,
+                                                  NULL));
+  CHECK_CONTAINS(d, "\"claimed\":{\"amount\":\"8000.00\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(d, "\"claimed\":{\"amount\":\"7270.57\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(d, "\"left_out\":[]");
+  CHECK_STATUS(encours_dunning_options_set_payment_plans_json(opts, "[{}]", 4), ENCOURS_INVALID_JSON);
+  encours_string_free(d);
+  encours_string_free(t);
+  free(list);
+  encours_dunning_options_free(opts);
+}
+
 int main(void) {
   encours_ledger *l = NULL;
   CHECK_OK(encours_ledger_from_json(LEDGER, strlen(LEDGER), &l));
@@ -185,6 +241,7 @@ int main(void) {
   encours_string_free(e);
   encours_string_free(profile);
 
+  dunning(l, plan, plan_len);
   bad_input(l);
   encours_string_free(plan);
   encours_ledger_free(l);
