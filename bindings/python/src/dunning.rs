@@ -20,8 +20,7 @@ use serde_json::Value;
 
 use crate::calendar::PyCalendar;
 use crate::convert::{
-    date_from_py, date_repr, enum_from_str, enum_to_str, from_json, json_text, str_repr, to_json,
-    type_name,
+    date_from_py, enum_from_str, enum_to_str, from_json, json_text, str_repr, to_json, type_name,
 };
 use crate::errors::{CoreResult, Kind, new_err};
 use crate::interest::{PyRateTables, json_value_to_py};
@@ -47,7 +46,7 @@ enum_as_str!(Channel, ActionKind, Effect, ItemKind, Language);
 /// A Python value (dicts, lists, str, int, bool, None, Decimal, date, Money) as JSON,
 /// refusing floats: amounts and rates must stay exact. `path` names the place in
 /// messages (`scenarios[0].steps[1].fee`).
-fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Value::Null);
@@ -92,7 +91,8 @@ fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
     }
     if obj.is_instance(&py.import("datetime")?.getattr("date")?)? {
-        return Ok(Value::String(date_repr(date_from_py(obj, path)?)));
+        // ISO text, the data form of dates (the repr would not parse back).
+        return Ok(Value::String(date_from_py(obj, path)?.to_string()));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = serde_json::Map::with_capacity(d.len());

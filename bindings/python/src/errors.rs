@@ -14,6 +14,7 @@ use encours_core::interest::InterestError;
 use encours_core::ledger::LedgerError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
+use encours_core::plans::PlanError;
 use encours_core::terms::TermsError;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -40,6 +41,7 @@ pub enum Kind {
     Letter,
     Input,
     Table,
+    Plan,
 }
 
 /// (kind, Python name, parent kind or None for the root, docstring)
@@ -115,6 +117,12 @@ const SPECS: &[(Kind, &str, Option<Kind>, &str)] = &[
         "TableError",
         Some(Kind::Input),
         "An input table (Arrow, pandas, polars) lacks a column, has a column of the wrong type, or a null where a value is required.",
+    ),
+    (
+        Kind::Plan,
+        "PlanError",
+        Some(Kind::Root),
+        "A payment plan that cannot be proposed, checked or tracked: a field of its terms, rules or payments, an unknown or foreign item, nothing to plan, a plan given back that does not add up.",
     ),
 ];
 
@@ -239,6 +247,9 @@ pub fn core_err_in(e: impl Into<Error>, context: &str) -> PyErr {
         Error::Dunning(DunningError::Money(m)) => (money_kind(m), variant_code(m)),
         Error::Dunning(d) => (Kind::Dunning, variant_code(d)),
         Error::Letter(l) => (Kind::Letter, variant_code(l)),
+        Error::Plan(PlanError::Money(m)) => (money_kind(m), variant_code(m)),
+        Error::Plan(PlanError::Calendar { source, .. }) => (Kind::Calendar, variant_code(source)),
+        Error::Plan(p) => (Kind::Plan, variant_code(p)),
         // `Error` is non-exhaustive: an area added to the core later still raises an
         // EncoursError until it gets its own class.
         other => (Kind::Root, variant_code(other)),

@@ -18,6 +18,7 @@ mod errors;
 mod interest;
 mod ledger;
 mod money;
+mod plans;
 mod records;
 mod reports;
 mod table;
@@ -39,5 +40,6 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     terms::register(m)?;
     interest::register(m)?;
     dunning::register(m)?;
+    plans::register(m)?;
     Ok(())
 }
