@@ -591,7 +591,8 @@ fn reason_details<'py>(py: Python<'py>, r: &LeftOutReason) -> PyResult<Bound<'py
 /// An item due for a step but left out of the plan, and why: `reason` is a code
 /// ("disputed", "item_blocked", "customer_blocked", "under_promise",
 /// "below_item_minimum", "below_customer_minimum", "credits_cover_overdue",
-/// "recently_reminded", "pre_due_stopped") and `details` its figures.
+/// "recently_reminded", "pre_due_stopped", "under_payment_plan") and `details` its
+/// figures.
 #[pyclass(name = "LeftOut", module = "encours", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PyLeftOut(pub LeftOut);
@@ -954,18 +955,26 @@ pub fn plan_for(
     promises: Option<&Bound<'_, PyAny>>,
     rate_tables: Option<&PyRateTables>,
     calendars: Option<&Bound<'_, PyAny>>,
+    payment_plans: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyDunningPlan> {
     let as_of = date_from_py(as_of, "as_of")?;
     let promises: Vec<PromiseToPay> =
         collect::<PyPromiseToPay, _>(promises, "promises", "PromiseToPay", |p| p.0.clone())?;
     let calendars: Vec<Calendar> =
         collect::<PyCalendar, _>(calendars, "calendars", "Calendar", |c| c.0.clone())?;
+    let payment_plans = collect::<crate::plans::PyPlanTracking, _>(
+        payment_plans,
+        "payment_plans",
+        "PlanTracking",
+        |t| t.0.clone(),
+    )?;
     let empty = History::default();
     let history = history.map_or(&empty, |h| &h.0);
     let mut ctx = PlanContext::new(ledger, &config.0);
     ctx.promises = &promises;
     ctx.calendars = &calendars;
     ctx.rate_tables = rate_tables.map(|t| &t.0);
+    ctx.payment_plans = &payment_plans;
     py.detach(|| dunning::plan(&ctx, history, as_of))
         .py()
         .map(PyDunningPlan)

@@ -423,8 +423,11 @@ impl PyLedger {
     /// taken (None for none), `promises` to pay, reference-rate tables for interest
     /// (the built-in ones when None) and caller `calendars` (found by name before the
     /// built-in codes). Pure: recording the plan in the history and planning the
-    /// same day again gives no new action.
-    #[pyo3(signature = (config, as_of, *, history = None, promises = None, rate_tables = None, calendars = None))]
+    /// same day again gives no new action. `payment_plans` (PlanTracking, each tracked
+    /// as of `as_of`): a running plan keeps its items out of dunning
+    /// ("under_payment_plan") except their part of missed instalments, dunned from the
+    /// instalment's due date; a breached plan returns its items to dunning.
+    #[pyo3(signature = (config, as_of, *, history = None, promises = None, rate_tables = None, calendars = None, payment_plans = None))]
     #[allow(clippy::too_many_arguments)]
     fn dunning_plan(
         &self,
@@ -435,6 +438,7 @@ impl PyLedger {
         promises: Option<&Bound<'_, PyAny>>,
         rate_tables: Option<PyRef<'_, crate::interest::PyRateTables>>,
         calendars: Option<&Bound<'_, PyAny>>,
+        payment_plans: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<crate::dunning::PyDunningPlan> {
         crate::dunning::plan_for(
             py,
@@ -445,6 +449,7 @@ impl PyLedger {
             promises,
             rate_tables.as_deref(),
             calendars,
+            payment_plans,
         )
     }
 

@@ -12,7 +12,7 @@ import numpy_financial as npf
 import pytest
 
 import encours
-from encours import Customer, Item, Ledger, Money, PaymentPlan, PlanError
+from encours import Customer, DunningConfig, Item, Ledger, Money, PaymentPlan, PlanError
 
 from conftest import d, eur
 
@@ -230,3 +230,36 @@ def test_bad_input_is_refused_before_the_core() -> None:
         encours.track_plan(plan, d("2025-03-01"), rules={"warn_days": 1})
     # JSON text is accepted as well as dicts.
     assert encours.propose_plan(ledger, "C1", "PL-1", d("2025-01-15"), json.dumps(TERMS, default=str)) == plan
+
+
+def test_dunning_with_a_plan() -> None:
+    ledger = worked_ledger()
+    plan = worked_plan(ledger)
+    config = DunningConfig.from_dict(
+        {
+            "scenarios": [
+                {
+                    "id": "s",
+                    "steps": [{"id": "reminder", "offset_days": 5, "channel": "email", "template": "reminder"}],
+                }
+            ],
+            "default_scenario": "s",
+        }
+    )
+    # 10 March: the missed instalment (2,721.38 of F-2) is dunned; F-1 and F-3 wait.
+    t = encours.track_plan(plan, d("2025-03-10"), payments=PAID)
+    dunned = ledger.dunning_plan(config, d("2025-03-10"), payment_plans=[t])
+    assert [(i.item_id, i.claimed) for a in dunned.actions if a.customer_id == "C1" for i in a.items] == [("F-2", eur("2721.38"))]
+    assert [(lo.item_id, lo.reason) for lo in dunned.left_out] == [
+        ("F-1", "under_payment_plan"),
+        ("F-3", "under_payment_plan"),
+    ]
+    assert dunned.left_out[0].details == {"plan_id": "PL-1", "status": "in_arrears"}
+    # 31 March: 31 days late, breached; every item goes back to dunning.
+    t = encours.track_plan(plan, d("2025-03-31"), payments=PAID)
+    assert (t.status, t.breached_on) == ("breached", d("2025-03-31"))
+    assert t.breach_reason == {"reason": "late_beyond_delay", "instalment": 2, "breach_after_days": 30}
+    dunned = ledger.dunning_plan(config, d("2025-03-31"), payment_plans=[t])
+    assert [i.item_id for a in dunned.actions if a.customer_id == "C1" for i in a.items] == ["F-1", "F-2", "F-3"]
+    with pytest.raises(encours.DunningError, match="payment_plans\\[0\\].as_of"):
+        ledger.dunning_plan(config, d("2025-04-01"), payment_plans=[t])

@@ -1065,6 +1065,7 @@ class Ledger:
         promises: Iterable[PromiseToPay] | None = None,
         rate_tables: RateTables | None = None,
         calendars: Iterable[Calendar] | None = None,
+        payment_plans: Iterable[PlanTracking] | None = None,
     ) -> DunningPlan: ...
     def aging(
         self, as_of: datetime.date, *, buckets: Sequence[int] | None = None, group_by: _GroupBy = "customer"
