@@ -47,6 +47,7 @@ unsafe fn options_mut<'a>(
 }
 
 /// The plan itself, shared by both entry points.
+#[allow(clippy::too_many_arguments)]
 fn plan_json(
     ledger: &encours_core::ledger::Ledger,
     config: &DunningConfig,

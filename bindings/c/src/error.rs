@@ -287,7 +287,6 @@ fn plan_status(e: &PlanError) -> encours_status {
         PlanError::ItemOfAnotherCustomer { .. } => ENCOURS_PLAN_FOREIGN_ITEM,
         PlanError::UnknownCustomer { .. } | PlanError::UnknownItem { .. } => ENCOURS_NOT_FOUND,
         PlanError::Calendar { source, .. } => calendar_status(source),
-        PlanError::Ledger(l) => ledger_status(l),
         PlanError::Money(m) => money_status(m),
         _ => ENCOURS_OTHER_ERROR,
     }
@@ -1055,15 +1054,6 @@ mod tests {
                 }
                 .into(),
                 ENCOURS_UNKNOWN_CALENDAR,
-            ),
-            (
-                PlanError::Ledger(LedgerError::Unknown {
-                    kind: "item",
-                    id: s(),
-                    referenced_by: s(),
-                })
-                .into(),
-                ENCOURS_NOT_FOUND,
             ),
             (
                 PlanError::Money(MoneyError::Overflow { operation: "m" }).into(),

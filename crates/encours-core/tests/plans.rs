@@ -1,8 +1,10 @@
 //! Payment plans: numpy-financial annuities, the worked example, month-end clamping,
 //! bad input, tracking and breach, the data form, and properties.
 
+// Cents are grouped as written in euros: 5_442_77 is 5,442.77 EUR.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use chrono::NaiveDate;
-use encours_core::calendar::Calendar;
 use encours_core::ledger::{Customer, Dispute, Item, Ledger};
 use encours_core::money::{Currency, Money, RoundingMode};
 use encours_core::plans::{
@@ -85,6 +87,9 @@ fn cents(v: &[Money]) -> Vec<i64> {
 
 const CENT_OFF: usize = 17;
 
+/// principal, annual rate, periods per year, periods, then per period [pmt, ipmt, ppmt].
+type NpfCase = (String, String, u32, u32, Vec<[Decimal; 3]>);
+
 /// Annuity schedules against numpy-financial 1.0.0 (numpy 2.4.6): `pmt`, `ipmt` and
 /// `ppmt` per period, rate = annual rate / 100 / periods per year, generated into
 /// `tests/data/plans_annuity_npf.csv` (the script is in the file's header comment;
@@ -92,7 +97,7 @@ const CENT_OFF: usize = 17;
 #[test]
 fn annuities_equal_numpy_financial_to_the_cent() {
     let text = include_str!("data/plans_annuity_npf.csv");
-    let mut cases: Vec<(String, String, u32, u32, Vec<[Decimal; 3]>)> = Vec::new();
+    let mut cases: Vec<NpfCase> = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         let key = (

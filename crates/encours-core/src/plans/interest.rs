@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn a_zero_rate_annuity_is_an_even_split() {
-        let p = Money::from_minor(100_00, crate::money::Currency::EUR);
+        let p = Money::from_minor(10_000, crate::money::Currency::EUR);
         let rows = annuity(p, &[Decimal::ZERO; 3], RoundingMode::HalfUp).unwrap();
         let cents: Vec<i64> = rows.iter().map(|(a, _)| a.to_minor().unwrap()).collect();
         assert_eq!(cents, [3333, 3333, 3334]);

@@ -92,7 +92,6 @@ pub use tracking::{
 pub use crate::money::RoundingMode;
 
 use crate::calendar::CalendarError;
-use crate::ledger::LedgerError;
 use crate::money::MoneyError;
 
 /// The most instalments a plan may have, whatever the terms say: ten years of weekly
@@ -174,9 +173,6 @@ pub enum PlanError {
         /// The calendar's error.
         source: CalendarError,
     },
-    /// A ledger read failed.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
     /// Money arithmetic failed (currency mismatch, overflow).
     #[error(transparent)]
     Money(#[from] MoneyError),
