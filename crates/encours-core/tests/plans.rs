@@ -851,3 +851,46 @@ proptest! {
         }
     }
 }
+
+/// Every `input` block of docs/plans-format.md parses as the type it names.
+#[test]
+fn the_documented_json_parses() {
+    let doc = include_str!("../../../docs/plans-format.md");
+    let mut parsed = 0;
+    for block in doc.split("<!-- input: ").skip(1) {
+        let (ty, rest) = block.split_once(" -->").unwrap();
+        let json = rest
+            .split("```json")
+            .nth(1)
+            .unwrap()
+            .split("```")
+            .next()
+            .unwrap();
+        let result = match ty {
+            "PlanTerms" => serde_json::from_str::<PlanTerms>(json).map(drop),
+            "PaymentPlan" => serde_json::from_str::<PaymentPlan>(json).map(drop),
+            "Vec<PlanPayment>" => serde_json::from_str::<Vec<PlanPayment>>(json).map(drop),
+            "Vec<BouncedBill>" => serde_json::from_str::<Vec<BouncedBill>>(json).map(drop),
+            "TrackingRules" => serde_json::from_str::<TrackingRules>(json).map(drop),
+            "PayerProfile" => serde_json::from_str::<PayerProfile>(json).map(drop),
+            "EligibilityRules" => serde_json::from_str::<EligibilityRules>(json).map(drop),
+            other => panic!("no parser for {other}"),
+        };
+        result.unwrap_or_else(|e| panic!("{ty}: {e}"));
+        parsed += 1;
+    }
+    assert_eq!(parsed, 7);
+    // The documented plan holds together against a ledger with its item.
+    let l = ledger(None, &[("F-1", d(2025, 1, 1), 900_00)]);
+    let json = doc
+        .split("<!-- input: PaymentPlan -->")
+        .nth(1)
+        .unwrap()
+        .split("```json")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    validate_plan(&serde_json::from_str(json).unwrap(), &l).unwrap();
+}

@@ -22,7 +22,9 @@
 //! - [`tracking`]: [`track`] applies payments to instalments and says, as of a date,
 //!   which are paid, partly paid, late or missed, whether the plan is on track, in
 //!   arrears, breached or completed, with early-warning alerts; [`reschedule`] turns
-//!   what remains into a new plan linked to the old one.
+//!   what remains into a new plan linked to the old one;
+//! - [`dunning_hold`]: what running plans mean for the dunning planner (their items
+//!   held back, their missed instalments dunned, a breach releasing them).
 //!
 //! # Conventions (each an option, with its default)
 //! - Rounding: half up ([`RoundingMode::HalfUp`], the commercial rule) or half even;
@@ -35,8 +37,12 @@
 //!   on the full principal ([`InterestBase`]); rate per period by
 //!   [`DayCount::PerPeriod`] (default: annual rate ÷ periods per year),
 //!   [`DayCount::Thirty360`] or [`DayCount::Actual365`].
-//! - Annuity instalments are equal, rounded; interest per period is numpy-financial's
-//!   `ipmt` rounded, the last instalment absorbing the rounding.
+//! - Annuity instalments are equal: numpy-financial's `pmt` rounded, interest per
+//!   period its `ipmt` rounded, the principal the difference (numpy's `ppmt` rounded,
+//!   or one cent off when `pmt` and `ipmt` round apart), the last instalment absorbing
+//!   the rounding.
+//!
+//! The JSON form of every type is in `docs/plans-format.md`.
 //!
 //! ```
 //! use encours_core::ledger::{Customer, Item, Ledger};
