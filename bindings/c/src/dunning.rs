@@ -79,7 +79,7 @@ fn config_arg(text: &str) -> Result<DunningConfig, Failure> {
 ///
 /// # Safety
 /// `p` is NULL or points to `len` readable bytes.
-unsafe fn opt_json<T: serde::de::DeserializeOwned + Default>(
+pub(crate) unsafe fn opt_json<T: serde::de::DeserializeOwned + Default>(
     p: *const c_char,
     len: usize,
     name: &str,

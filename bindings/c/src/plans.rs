@@ -13,6 +13,7 @@ use encours_core::plans::{
 use crate::convert::{
     date_arg, json_arg, opt_str_arg, str_arg, text_arg, to_json, write_alloc_str,
 };
+use crate::dunning::opt_json;
 use crate::error::Failure;
 use crate::error::encours_status;
 use crate::ledger::encours_ledger;
@@ -30,23 +31,6 @@ unsafe fn clear_out(out: *mut *mut c_char, out_len: *mut usize) {
         // SAFETY: non-NULL and writable by contract.
         unsafe { out_len.write(0) };
     }
-}
-
-/// An optional JSON document: NULL gives the default value.
-///
-/// # Safety
-/// `p` is NULL or points to `len` readable bytes.
-unsafe fn opt_json<T: serde::de::DeserializeOwned + Default>(
-    p: *const c_char,
-    len: usize,
-    name: &str,
-    what: &str,
-) -> Result<T, Failure> {
-    if p.is_null() {
-        return Ok(T::default());
-    }
-    // SAFETY: forwarded contract.
-    json_arg(unsafe { text_arg(p, len, name) }?, what)
 }
 
 /// A plan given back: JSON of the right shape (`ENCOURS_INVALID_JSON` otherwise),
