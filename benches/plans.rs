@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use encours::calendar::Calendar;
 use encours::dunning::{DunningConfig, History, PlanContext, plan};
 use encours::ledger::{ItemKind, Ledger};
 use encours::plans::{PlanPayment, PlanTerms, PlanTracking, TrackingRules, propose, track};
@@ -62,8 +63,14 @@ fn benches(c: &mut Criterion) {
         .last()
         .map(|i| i.due_date)
         .expect("instalments");
+    // The customer's calendar (FR) given built: building a built-in calendar expands
+    // its holidays for 1990-2100, which a caller planning many customers does once.
+    let fr = [Calendar::france()];
     let mut g = c.benchmark_group("plans");
     g.bench_function("propose_14_items_annuity", |b| {
+        b.iter(|| black_box(propose(&sample, "C000265", "PL", as_of, &t, &fr).expect("plan")))
+    });
+    g.bench_function("propose_14_items_annuity_building_the_calendar", |b| {
         b.iter(|| black_box(propose(&sample, "C000265", "PL", as_of, &t, &[]).expect("plan")))
     });
     g.bench_function("track_7_instalments_7_payments", |b| {
@@ -88,7 +95,7 @@ fn benches(c: &mut Criterion) {
         if trackings.len() == 10_000 {
             break;
         }
-        if let Ok(p) = propose(&ledger, &c.id, &format!("PL-{}", c.id), agreed, &t, &[]) {
+        if let Ok(p) = propose(&ledger, &c.id, &format!("PL-{}", c.id), agreed, &t, &fr) {
             trackings
                 .push(track(&p, &[], &[], &TrackingRules::default(), config.as_of).expect("track"));
         }
