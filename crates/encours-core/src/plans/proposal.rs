@@ -394,51 +394,24 @@ pub(crate) fn build(
     let has_down = down.is_positive();
     let (down_fee, fees) = fee_parts(terms, fee_total, has_down, n, mode)?;
 
-    let mut instalments = Vec::with_capacity(n + 1);
-    if has_down {
-        let amount = down.checked_add(&down_fee)?;
-        instalments.push(Instalment {
-            number: 0,
-            kind: InstalmentKind::DownPayment,
-            scheduled_date: terms
-                .down_payment
-                .as_ref()
-                .and_then(|d| d.due_date)
-                .unwrap_or(agreed_on),
-            due_date: down_date,
-            principal: down,
-            interest: Money::zero(currency),
-            fees: down_fee,
-            amount,
-            means: terms
-                .down_payment
-                .as_ref()
-                .and_then(|d| d.means)
-                .unwrap_or(terms.means),
-            allocations: Vec::new(),
-        });
-    }
-    for k in 0..n {
-        let part = principals.get(k).copied().unwrap_or(Money::zero(currency));
-        let int = interests.get(k).copied().unwrap_or(Money::zero(currency));
-        let fee = fees.get(k).copied().unwrap_or(Money::zero(currency));
-        instalments.push(Instalment {
-            number: u32::try_from(k + 1).unwrap_or(u32::MAX),
-            kind: InstalmentKind::Instalment,
-            scheduled_date: scheduled.get(k).copied().unwrap_or(agreed_on),
-            due_date: due.get(k).copied().unwrap_or(agreed_on),
-            principal: part,
-            interest: int,
-            fees: fee,
-            amount: part.checked_add(&int)?.checked_add(&fee)?,
-            means: terms
-                .means_per_instalment
-                .get(k)
-                .copied()
-                .unwrap_or(terms.means),
-            allocations: Vec::new(),
-        });
-    }
+    let down_payment = has_down.then_some(DownPart {
+        principal: down,
+        fees: down_fee,
+        date: down_date,
+    });
+    let mut instalments = lay_out(
+        terms,
+        agreed_on,
+        currency,
+        down_payment,
+        &Parts {
+            scheduled: &scheduled,
+            due: &due,
+            principals: &principals,
+            interests: &interests,
+            fees: &fees,
+        },
+    )?;
     allocate(&mut instalments, items)?;
     let mut interest = Money::zero(currency);
     for i in &interests {
@@ -466,6 +439,72 @@ pub(crate) fn build(
         remainder: terms.remainder,
         instalments,
     })
+}
+
+/// The down payment's principal, fees and due date.
+struct DownPart {
+    principal: Money,
+    fees: Money,
+    date: NaiveDate,
+}
+
+/// The instalments' dates and amounts, one entry per instalment.
+struct Parts<'a> {
+    scheduled: &'a [NaiveDate],
+    due: &'a [NaiveDate],
+    principals: &'a [Money],
+    interests: &'a [Money],
+    fees: &'a [Money],
+}
+
+/// The down payment (number 0, when there is one) and the instalments, not yet
+/// allocated to the items.
+fn lay_out(
+    terms: &PlanTerms,
+    agreed_on: NaiveDate,
+    currency: Currency,
+    down: Option<DownPart>,
+    parts: &Parts<'_>,
+) -> Result<Vec<Instalment>, PlanError> {
+    let zero = Money::zero(currency);
+    let mut out = Vec::with_capacity(parts.due.len() + 1);
+    if let Some(d) = down {
+        let dp = terms.down_payment.as_ref();
+        out.push(Instalment {
+            number: 0,
+            kind: InstalmentKind::DownPayment,
+            scheduled_date: dp.and_then(|x| x.due_date).unwrap_or(agreed_on),
+            due_date: d.date,
+            principal: d.principal,
+            interest: zero,
+            fees: d.fees,
+            amount: d.principal.checked_add(&d.fees)?,
+            means: dp.and_then(|x| x.means).unwrap_or(terms.means),
+            allocations: Vec::new(),
+        });
+    }
+    for (k, due) in parts.due.iter().enumerate() {
+        let part = parts.principals.get(k).copied().unwrap_or(zero);
+        let int = parts.interests.get(k).copied().unwrap_or(zero);
+        let fee = parts.fees.get(k).copied().unwrap_or(zero);
+        out.push(Instalment {
+            number: u32::try_from(k + 1).unwrap_or(u32::MAX),
+            kind: InstalmentKind::Instalment,
+            scheduled_date: parts.scheduled.get(k).copied().unwrap_or(*due),
+            due_date: *due,
+            principal: part,
+            interest: int,
+            fees: fee,
+            amount: part.checked_add(&int)?.checked_add(&fee)?,
+            means: terms
+                .means_per_instalment
+                .get(k)
+                .copied()
+                .unwrap_or(terms.means),
+            allocations: Vec::new(),
+        });
+    }
+    Ok(out)
 }
 
 fn check_terms(terms: &PlanTerms) -> Result<(), PlanError> {
