@@ -438,6 +438,27 @@ enum encours_status
    * (negative limit, validity ending before it starts, repeated id, over-application).
    */
   ENCOURS_LIMIT_INVALID = 51,
+  /**
+   * Payment-plan terms, rules or payments with a field that cannot be used (zero
+   * instalments, a down payment above the balance, a day of month above 31, custom
+   * dates not increasing, a schedule past its maximum length…): the message names
+   * the field and the value.
+   */
+  ENCOURS_PLAN_INVALID_TERMS = 60,
+  /**
+   * A payment plan given back that does not hold together (amounts not adding up,
+   * dates not increasing, allocations not covering the items): the message names the
+   * field.
+   */
+  ENCOURS_PLAN_INVALID = 61,
+  /**
+   * Nothing to put in a payment plan (no open debit, everything disputed).
+   */
+  ENCOURS_PLAN_NOTHING_TO_PLAN = 62,
+  /**
+   * An item of another customer than the plan's.
+   */
+  ENCOURS_PLAN_FOREIGN_ITEM = 63,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1181,6 +1202,25 @@ encours_status encours_dunning_options_set_promises_json(struct encours_dunning_
                                                          size_t json_len);
 
 /**
+ * Set the payment plans the dunning plan honours: `json` (`json_len` bytes) is a JSON
+ * array of plan trackings, each from `encours_plan_track_json` as of the day the
+ * dunning plan is made. A running plan (on track, in arrears, completed) keeps its
+ * items out of dunning (left out with reason `under_payment_plan`) except their part
+ * of instalments past due and unpaid, which is dunned from the earliest such
+ * instalment's due date; a breached plan holds nothing. Replaces the plans set
+ * before; `[]` clears them. `ENCOURS_INVALID_JSON` for a malformed document (the
+ * options are then unchanged); a tracking of another day than the dunning plan's is
+ * `ENCOURS_DUNNING_INVALID` when planning. Not synchronized (see
+ * `encours_dunning_options`).
+ *
+ * # Safety
+ * `options` is a live handle; `json` points to `json_len` readable bytes.
+ */
+encours_status encours_dunning_options_set_payment_plans_json(struct encours_dunning_options *options,
+                                                              const char *json,
+                                                              size_t json_len);
+
+/**
  * Record every action of a plan (from `encours_dunning_plan_json`) as taken on the
  * plan's date, in a history (`history_json`, NULL for an empty one). `*out` receives
  * the new history as JSON, owned by the caller (release with `encours_string_free`);
@@ -1784,6 +1824,167 @@ encours_status encours_money_split(int64_t total_minor,
                                    uint32_t remainder,
                                    struct encours_money *out,
                                    size_t out_len);
+
+/**
+ * Propose a payment plan for the customer `customer_id` of `ledger`, agreed on
+ * `agreed_on` (days since 1970-01-01), under `terms_json` (the core's `PlanTerms`:
+ * selection, down payment, number and frequency of instalments, first date or custom
+ * dates, rolling, rounding, remainder, interest, fees, means of payment, bounds;
+ * unknown keys are refused). Instalment dates roll to business days of the
+ * customer's built-in calendar (its `calendar` code), if it has one.
+ *
+ * `*out` receives the plan as JSON (owned by the caller: `encours_string_free`); it
+ * is cleared first. Statuses: `ENCOURS_INVALID_JSON` (shape, unknown key),
+ * `ENCOURS_PLAN_INVALID_TERMS` (a field of the terms that cannot be used: the message
+ * names it, e.g. `invalid instalments: 0 (expected at least 1)`),
+ * `ENCOURS_NOT_FOUND` (unknown customer or item), `ENCOURS_PLAN_FOREIGN_ITEM` (an
+ * item of another customer), `ENCOURS_PLAN_NOTHING_TO_PLAN`,
+ * `ENCOURS_UNKNOWN_CALENDAR`, `ENCOURS_INVALID_DATE`. Reads the ledger only.
+ *
+ * # Safety
+ * `ledger` is a live handle; `customer_id` and `plan_id` NUL-terminated strings;
+ * `terms_json` points to `terms_len` readable bytes; `out` writable; `out_len` NULL
+ * or writable.
+ */
+encours_status encours_plan_propose_json(const struct encours_ledger *ledger,
+                                         const char *customer_id,
+                                         const char *plan_id,
+                                         int32_t agreed_on,
+                                         const char *terms_json,
+                                         size_t terms_len,
+                                         char **out,
+                                         size_t *out_len);
+
+/**
+ * Check a plan given back (`plan_json`, the JSON of `encours_plan_propose_json`,
+ * stored or edited) against `ledger`: the customer and items exist and are the
+ * customer's, amounts add up, dates strictly increase, allocations cover every item.
+ * `ENCOURS_OK` when it holds together; `ENCOURS_PLAN_INVALID` naming the field
+ * (`instalments[2].due_date ...`), `ENCOURS_NOT_FOUND`, `ENCOURS_PLAN_FOREIGN_ITEM`,
+ * `ENCOURS_INVALID_JSON` otherwise.
+ *
+ * # Safety
+ * `ledger` is a live handle; `plan_json` points to `plan_len` readable bytes.
+ */
+encours_status encours_plan_validate_json(const struct encours_ledger *ledger,
+                                          const char *plan_json,
+                                          size_t plan_len);
+
+/**
+ * Track a plan as of `as_of`: `payments_json` (a JSON array of `{"date", "amount"}`
+ * payments received against the plan; NULL for none), `bounced_json` (a JSON array
+ * of `{"instalment", "date", "reason"}` bills returned unpaid; NULL for none),
+ * `rules_json` (`TrackingRules`: `warn_after_days` 3, `missed_after_days` 15,
+ * `breach_after_days` 30, `breach_missed_count` 2 by default; NULL for the defaults).
+ * The plan is checked against `ledger` first.
+ *
+ * `*out` receives the tracking as JSON (each instalment paid, partly paid, late or
+ * missed; the plan on track, in arrears, breached or completed; alerts), owned by the
+ * caller; cleared first. Statuses: those of `encours_plan_validate_json`,
+ * `ENCOURS_PLAN_INVALID_TERMS` (a payment not in the plan's currency or not positive,
+ * a bounced bill of no instalment, a bad rule: the message names it).
+ *
+ * # Safety
+ * `ledger` is a live handle; `plan_json` points to `plan_len` readable bytes; the
+ * optional documents are NULL or point to their length of readable bytes; `out`
+ * writable; `out_len` NULL or writable.
+ */
+encours_status encours_plan_track_json(const struct encours_ledger *ledger,
+                                       const char *plan_json,
+                                       size_t plan_len,
+                                       const char *payments_json,
+                                       size_t payments_len,
+                                       const char *bounced_json,
+                                       size_t bounced_len,
+                                       const char *rules_json,
+                                       size_t rules_len,
+                                       int32_t as_of,
+                                       char **out,
+                                       size_t *out_len);
+
+/**
+ * The payments made on a plan's items since it was agreed, read from the ledger's
+ * applications up to `as_of`, as the JSON array `encours_plan_track_json` takes.
+ * `*out` cleared first, owned by the caller. Statuses as `encours_plan_validate_json`.
+ *
+ * # Safety
+ * `ledger` is a live handle; `plan_json` points to `plan_len` readable bytes; `out`
+ * writable; `out_len` NULL or writable.
+ */
+encours_status encours_plan_payments_from_ledger_json(const struct encours_ledger *ledger,
+                                                      const char *plan_json,
+                                                      size_t plan_len,
+                                                      int32_t as_of,
+                                                      char **out,
+                                                      size_t *out_len);
+
+/**
+ * Reschedule what remains of a plan: `plan_json` (the old plan), `tracking_json`
+ * (its tracking, from `encours_plan_track_json`), a new plan id, its date and
+ * `terms_json` (without a selection: the new plan takes the old one's unpaid items;
+ * unpaid interest and fees are carried over as fees). `*out` receives the new plan,
+ * linked to the old one by `rescheduled_from`; cleared first. Statuses as
+ * `encours_plan_propose_json` and `encours_plan_validate_json`.
+ *
+ * # Safety
+ * `ledger` is a live handle; the JSON arguments point to their length of readable
+ * bytes; `new_plan_id` is NUL-terminated; `out` writable; `out_len` NULL or writable.
+ */
+encours_status encours_plan_reschedule_json(const struct encours_ledger *ledger,
+                                            const char *plan_json,
+                                            size_t plan_len,
+                                            const char *tracking_json,
+                                            size_t tracking_len,
+                                            const char *new_plan_id,
+                                            int32_t agreed_on,
+                                            const char *terms_json,
+                                            size_t terms_len,
+                                            char **out,
+                                            size_t *out_len);
+
+/**
+ * The payer profile of a customer from the ledger as of `as_of`, with payment
+ * behaviour over the `window_days` before it (at most 36600): open and overdue
+ * debits, the oldest overdue item's age, items paid and their amount-weighted days
+ * beyond terms. Add the customer's broken plans (`broken_plans`) to the JSON before
+ * giving it to `encours_plan_assess_json`. `*out` cleared first, owned by the caller.
+ * Statuses: `ENCOURS_NOT_FOUND`, `ENCOURS_PLAN_INVALID_TERMS`, `ENCOURS_INVALID_DATE`.
+ *
+ * # Safety
+ * `ledger` is a live handle; `customer_id` NUL-terminated; `out` writable; `out_len`
+ * NULL or writable.
+ */
+encours_status encours_plan_profile_json(const struct encours_ledger *ledger,
+                                         const char *customer_id,
+                                         int32_t as_of,
+                                         uint32_t window_days,
+                                         char **out,
+                                         size_t *out_len);
+
+/**
+ * Eligibility of a proposed plan: `profile_json` (from `encours_plan_profile_json`,
+ * with the customer's broken plans added, or filled by the caller's risk module),
+ * `risk_class` (the caller's class; NULL when unknown), `plan_json` (the proposal)
+ * and `rules_json` (`EligibilityRules`; NULL for the defaults: 365 days at most, 20 %
+ * down at least, no plan broken in the last 365 days, something overdue). `*out`
+ * receives `{"eligible": ..., "checked": [...], "refusals": [...]}`, each refusal with
+ * its code and figures; cleared first. Statuses: `ENCOURS_INVALID_JSON`,
+ * `ENCOURS_PLAN_INVALID_TERMS` (a negative rule), `ENCOURS_CURRENCY_MISMATCH`.
+ *
+ * # Safety
+ * The JSON arguments are NULL (the optional ones) or point to their length of
+ * readable bytes; `risk_class` NULL or NUL-terminated; `out` writable; `out_len` NULL
+ * or writable.
+ */
+encours_status encours_plan_assess_json(const char *profile_json,
+                                        size_t profile_len,
+                                        const char *risk_class,
+                                        const char *plan_json,
+                                        size_t plan_len,
+                                        const char *rules_json,
+                                        size_t rules_len,
+                                        char **out,
+                                        size_t *out_len);
 
 /**
  * The aging report as of `as_of` (open debits by bucket of days overdue, disputed

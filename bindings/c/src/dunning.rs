@@ -9,6 +9,7 @@ use encours_core::dunning::{
 };
 use encours_core::interest::RateTables;
 use encours_core::money::FxRates;
+use encours_core::plans::PlanTracking;
 use encours_core::promises::PromiseToPay;
 
 use crate::calendar::encours_calendar;
@@ -34,6 +35,8 @@ pub struct encours_dunning_options {
     promises: Vec<PromiseToPay>,
     /// Rates for fees listed only in another currency than the customer's.
     fx_rates: Option<FxRates>,
+    /// Payment plans, each tracked as of the dunning plan's date.
+    payment_plans: Vec<PlanTracking>,
 }
 
 /// # Safety
@@ -56,6 +59,7 @@ fn plan_json(
     rate_tables: Option<&RateTables>,
     calendars: &[Calendar],
     fx_rates: Option<&FxRates>,
+    payment_plans: &[PlanTracking],
     as_of: i32,
 ) -> Result<String, Failure> {
     let mut ctx = PlanContext::new(ledger, config);
@@ -63,6 +67,7 @@ fn plan_json(
     ctx.rate_tables = rate_tables;
     ctx.calendars = calendars;
     ctx.fx_rates = fx_rates;
+    ctx.payment_plans = payment_plans;
     let today = plan(&ctx, history, date_arg(as_of, "as_of")?)?;
     to_json(&today)
 }
@@ -79,7 +84,7 @@ fn config_arg(text: &str) -> Result<DunningConfig, Failure> {
 ///
 /// # Safety
 /// `p` is NULL or points to `len` readable bytes.
-unsafe fn opt_json<T: serde::de::DeserializeOwned + Default>(
+pub(crate) unsafe fn opt_json<T: serde::de::DeserializeOwned + Default>(
     p: *const c_char,
     len: usize,
     name: &str,
@@ -141,7 +146,7 @@ pub unsafe extern "C" fn encours_dunning_plan_json(
                 opt_json(promises_json, promises_len, "promises_json", "promises to pay")?;
             (&(*ledger).inner, config, history, promises)
         };
-        let json = plan_json(l, &config, &history, &promises, None, &[], None, as_of)?;
+        let json = plan_json(l, &config, &history, &promises, None, &[], None, &[], as_of)?;
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(json, out, out_len) }
     }
@@ -195,9 +200,10 @@ pub unsafe extern "C" fn encours_dunning_plan_with_options_json(
         };
         let json = match opts {
             Some(o) => plan_json(
-                l, &config, &history, &o.promises, o.rate_tables.as_ref(), &o.calendars, o.fx_rates.as_ref(), as_of,
+                l, &config, &history, &o.promises, o.rate_tables.as_ref(), &o.calendars, o.fx_rates.as_ref(),
+                &o.payment_plans, as_of,
             )?,
-            None => plan_json(l, &config, &history, &[], None, &[], None, as_of)?,
+            None => plan_json(l, &config, &history, &[], None, &[], None, &[], as_of)?,
         };
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(json, out, out_len) }
@@ -221,6 +227,7 @@ pub unsafe extern "C" fn encours_dunning_options_new(
             calendars: Vec::new(),
             promises: Vec::new(),
             fx_rates: None,
+            payment_plans: Vec::new(),
         }));
         // SAFETY: checked non-NULL.
         unsafe { write(out, boxed) };
@@ -345,6 +352,34 @@ pub unsafe extern "C" fn encours_dunning_options_set_promises_json(
         let (o, text) = unsafe { (options_mut(options)?, text_arg(json, json_len, "json")?) };
         let promises: Vec<PromiseToPay> = json_arg(text, "promises to pay")?;
         o.promises = promises;
+        Ok(())
+    }
+}
+
+/// Set the payment plans the dunning plan honours: `json` (`json_len` bytes) is a JSON
+/// array of plan trackings, each from `encours_plan_track_json` as of the day the
+/// dunning plan is made. A running plan (on track, in arrears, completed) keeps its
+/// items out of dunning (left out with reason `under_payment_plan`) except their part
+/// of instalments past due and unpaid, which is dunned from the earliest such
+/// instalment's due date; a breached plan holds nothing. Replaces the plans set
+/// before; `[]` clears them. `ENCOURS_INVALID_JSON` for a malformed document (the
+/// options are then unchanged); a tracking of another day than the dunning plan's is
+/// `ENCOURS_DUNNING_INVALID` when planning. Not synchronized (see
+/// `encours_dunning_options`).
+///
+/// # Safety
+/// `options` is a live handle; `json` points to `json_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn encours_dunning_options_set_payment_plans_json(
+    options: *mut encours_dunning_options,
+    json: *const c_char,
+    json_len: usize,
+) -> encours_status {
+    ffi_boundary! { status;
+        // SAFETY: live handle and readable buffer by contract.
+        let (o, text) = unsafe { (options_mut(options)?, text_arg(json, json_len, "json")?) };
+        let plans: Vec<PlanTracking> = json_arg(text, "payment plan trackings")?;
+        o.payment_plans = plans;
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ use encours_core::ledger::LedgerError;
 use encours_core::letters::LetterError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
+use encours_core::plans::PlanError;
 use encours_core::terms::TermsError;
 // Risk scoring and credit limits (issue 12).
 use encours_core::limits::LimitError;
@@ -107,6 +108,19 @@ pub enum encours_status {
     /// A credit limit, exposure record, check option or credit event that breaks a rule
     /// (negative limit, validity ending before it starts, repeated id, over-application).
     ENCOURS_LIMIT_INVALID = 51,
+    /// Payment-plan terms, rules or payments with a field that cannot be used (zero
+    /// instalments, a down payment above the balance, a day of month above 31, custom
+    /// dates not increasing, a schedule past its maximum length…): the message names
+    /// the field and the value.
+    ENCOURS_PLAN_INVALID_TERMS = 60,
+    /// A payment plan given back that does not hold together (amounts not adding up,
+    /// dates not increasing, allocations not covering the items): the message names the
+    /// field.
+    ENCOURS_PLAN_INVALID = 61,
+    /// Nothing to put in a payment plan (no open debit, everything disputed).
+    ENCOURS_PLAN_NOTHING_TO_PLAN = 62,
+    /// An item of another customer than the plan's.
+    ENCOURS_PLAN_FOREIGN_ITEM = 63,
 }
 
 use encours_status::*;
@@ -150,6 +164,13 @@ const STATUS_NAMES: &[(encours_status, &CStr)] = &[
     // Risk scoring and credit limits (issue 12).
     (ENCOURS_RISK_INVALID, c"ENCOURS_RISK_INVALID"),
     (ENCOURS_LIMIT_INVALID, c"ENCOURS_LIMIT_INVALID"),
+    (ENCOURS_PLAN_INVALID_TERMS, c"ENCOURS_PLAN_INVALID_TERMS"),
+    (ENCOURS_PLAN_INVALID, c"ENCOURS_PLAN_INVALID"),
+    (
+        ENCOURS_PLAN_NOTHING_TO_PLAN,
+        c"ENCOURS_PLAN_NOTHING_TO_PLAN",
+    ),
+    (ENCOURS_PLAN_FOREIGN_ITEM, c"ENCOURS_PLAN_FOREIGN_ITEM"),
 ];
 
 /// The status of a core error: the one place core errors meet C status numbers.
@@ -169,6 +190,7 @@ pub(crate) fn status_of(err: &Error) -> encours_status {
         Error::Config(e) => config_status(e.as_ref()),
         Error::Risk(e) => risk_status(e),
         Error::Limit(e) => limit_status(e),
+        Error::Plan(e) => plan_status(e),
         // The variant exists only when the core is built with letters.
         #[cfg(feature = "letters")]
         Error::Letter(e) => letter_status(e),
@@ -304,6 +326,19 @@ fn limit_status(e: &LimitError) -> encours_status {
         LimitError::Unknown { .. } => ENCOURS_NOT_FOUND,
         LimitError::Money(m) => money_status(m),
         LimitError::Risk(r) => risk_status(r),
+        _ => ENCOURS_OTHER_ERROR,
+    }
+}
+
+fn plan_status(e: &PlanError) -> encours_status {
+    match e {
+        PlanError::InvalidField { .. } => ENCOURS_PLAN_INVALID_TERMS,
+        PlanError::InvalidPlan { .. } => ENCOURS_PLAN_INVALID,
+        PlanError::NothingToPlan { .. } => ENCOURS_PLAN_NOTHING_TO_PLAN,
+        PlanError::ItemOfAnotherCustomer { .. } => ENCOURS_PLAN_FOREIGN_ITEM,
+        PlanError::UnknownCustomer { .. } | PlanError::UnknownItem { .. } => ENCOURS_NOT_FOUND,
+        PlanError::Calendar { source, .. } => calendar_status(source),
+        PlanError::Money(m) => money_status(m),
         _ => ENCOURS_OTHER_ERROR,
     }
 }
@@ -572,6 +607,8 @@ mod tests {
         assert_eq!(ENCOURS_TEMPLATE_INVALID as u32, 26);
         assert_eq!(ENCOURS_UNSUPPORTED as u32, 29);
         assert_eq!(ENCOURS_UNKNOWN_KEY as u32, 45);
+        assert_eq!(ENCOURS_PLAN_INVALID_TERMS as u32, 60);
+        assert_eq!(ENCOURS_PLAN_FOREIGN_ITEM as u32, 63);
     }
 
     #[test]
@@ -1030,7 +1067,12 @@ mod tests {
                 ENCOURS_INVALID_JSON,
             ),
         ];
-        for (err, status) in cases.iter().chain(&letter_cases()).chain(&risk_cases()) {
+        for (err, status) in cases
+            .iter()
+            .chain(&letter_cases())
+            .chain(&risk_cases())
+            .chain(&plan_cases())
+        {
             assert_eq!(status_of(err), *status, "{err}");
             assert_ne!(status_of(err), ENCOURS_OTHER_ERROR, "{err}");
         }
@@ -1113,6 +1155,80 @@ mod tests {
                 })
                 .into(),
                 ENCOURS_NOT_FOUND,
+            ),
+        ]
+    }
+
+    /// One of each payment-plan error.
+    fn plan_cases() -> Vec<(Error, encours_status)> {
+        let s = String::new;
+        vec![
+            (
+                PlanError::InvalidField {
+                    field: s(),
+                    value: s(),
+                    expected: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_INVALID_TERMS,
+            ),
+            (
+                PlanError::InvalidPlan {
+                    plan: s(),
+                    field: s(),
+                    message: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_INVALID,
+            ),
+            (
+                PlanError::NothingToPlan {
+                    customer: s(),
+                    reason: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_NOTHING_TO_PLAN,
+            ),
+            (
+                PlanError::ItemOfAnotherCustomer {
+                    field: s(),
+                    id: s(),
+                    owner: s(),
+                    customer: s(),
+                }
+                .into(),
+                ENCOURS_PLAN_FOREIGN_ITEM,
+            ),
+            (
+                PlanError::UnknownCustomer {
+                    field: s(),
+                    id: s(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                PlanError::UnknownItem {
+                    field: s(),
+                    id: s(),
+                }
+                .into(),
+                ENCOURS_NOT_FOUND,
+            ),
+            (
+                PlanError::Calendar {
+                    customer: s(),
+                    source: CalendarError::UnknownCalendar {
+                        code: s(),
+                        known: s(),
+                    },
+                }
+                .into(),
+                ENCOURS_UNKNOWN_CALENDAR,
+            ),
+            (
+                PlanError::Money(MoneyError::Overflow { operation: "m" }).into(),
+                ENCOURS_OVERFLOW,
             ),
         ]
     }

@@ -507,7 +507,8 @@ fn walk_json(
         return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
     }
     if obj.is_instance(date_type(py)?)? {
-        return Ok(Value::String(date_repr(date_from_py(obj, path)?)));
+        // ISO text, the data form of dates (the repr would not parse back).
+        return Ok(Value::String(date_from_py(obj, path)?.to_string()));
     }
     let is_dict = obj.is_instance_of::<PyDict>();
     if !(is_dict || obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>()) {

@@ -514,7 +514,8 @@ fn reason_details<'py>(py: Python<'py>, r: &LeftOutReason) -> PyResult<Bound<'py
 /// An item due for a step but left out of the plan, and why: `reason` is a code
 /// ("disputed", "item_blocked", "customer_blocked", "under_promise",
 /// "below_item_minimum", "below_customer_minimum", "credits_cover_overdue",
-/// "recently_reminded", "pre_due_stopped") and `details` its figures.
+/// "recently_reminded", "pre_due_stopped", "under_payment_plan") and `details` its
+/// figures.
 #[pyclass(name = "LeftOut", module = "encours", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PyLeftOut(pub LeftOut);
@@ -930,12 +931,19 @@ pub fn plan_for(
     rate_tables: Option<&PyRateTables>,
     calendars: Option<&Bound<'_, PyAny>>,
     fx_rates: Option<&crate::money::PyFxRates>,
+    payment_plans: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyDunningPlan> {
     let as_of = date_from_py(as_of, "as_of")?;
     let promises: Vec<PromiseToPay> =
         collect::<PyPromiseToPay, _>(promises, "promises", "PromiseToPay", |p| p.0.clone())?;
     let calendars: Vec<Calendar> =
         collect::<PyCalendar, _>(calendars, "calendars", "Calendar", |c| c.0.clone())?;
+    let payment_plans = collect::<crate::plans::PyPlanTracking, _>(
+        payment_plans,
+        "payment_plans",
+        "PlanTracking",
+        |t| t.0.clone(),
+    )?;
     let empty = History::default();
     let history = history.map_or(&empty, |h| &h.0);
     let mut ctx = PlanContext::new(ledger, &config.0);
@@ -943,6 +951,7 @@ pub fn plan_for(
     ctx.calendars = &calendars;
     ctx.rate_tables = rate_tables.map(|t| &t.0);
     ctx.fx_rates = fx_rates.map(|f| &f.0);
+    ctx.payment_plans = &payment_plans;
     py.detach(|| dunning::plan(&ctx, history, as_of))
         .py()
         .map(PyDunningPlan)

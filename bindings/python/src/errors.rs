@@ -14,6 +14,7 @@ use encours_core::interest::InterestError;
 use encours_core::ledger::LedgerError;
 use encours_core::metrics::ReportError;
 use encours_core::money::MoneyError;
+use encours_core::plans::PlanError;
 use encours_core::terms::TermsError;
 // Risk scoring and credit limits (issue 12).
 use encours_core::limits::LimitError;
@@ -46,6 +47,7 @@ pub enum Kind {
     // Risk scoring and credit limits (issue 12).
     Risk,
     Limit,
+    Plan,
 }
 
 /// (kind, Python name, parent kind or None for the root, docstring)
@@ -134,6 +136,12 @@ const SPECS: &[(Kind, &str, Option<Kind>, &str)] = &[
         "LimitError",
         Some(Kind::Root),
         "An invalid credit limit, exposure record, check option or credit event, or an unknown record.",
+    ),
+    (
+        Kind::Plan,
+        "PlanError",
+        Some(Kind::Root),
+        "A payment plan that cannot be proposed, checked or tracked: a field of its terms, rules or payments, an unknown or foreign item, nothing to plan, a plan given back that does not add up.",
     ),
 ];
 
@@ -263,6 +271,9 @@ pub fn core_err_in(e: impl Into<Error>, context: &str) -> PyErr {
         Error::Risk(r) => (Kind::Risk, variant_code(r)),
         Error::Limit(LimitError::Money(m)) => (money_kind(m), variant_code(m)),
         Error::Limit(l) => (Kind::Limit, variant_code(l)),
+        Error::Plan(PlanError::Money(m)) => (money_kind(m), variant_code(m)),
+        Error::Plan(PlanError::Calendar { source, .. }) => (Kind::Calendar, variant_code(source)),
+        Error::Plan(p) => (Kind::Plan, variant_code(p)),
         // `Error` is non-exhaustive: an area added to the core later still raises an
         // EncoursError until it gets its own class.
         other => (Kind::Root, variant_code(other)),

@@ -374,8 +374,11 @@ impl PyLedger {
     /// built-in codes). Pure: recording the plan in the history and planning the
     /// same day again gives no new action. `fx_rates` convert a step's fee listed
     /// only in another currency than the customer's (without a rate the action has
-    /// no fee and says so in its warnings).
-    #[pyo3(signature = (config, as_of, *, history = None, promises = None, rate_tables = None, calendars = None, fx_rates = None))]
+    /// no fee and says so in its warnings). `payment_plans` (PlanTracking, each tracked
+    /// as of `as_of`): a running plan keeps its items out of dunning
+    /// ("under_payment_plan") except their part of missed instalments, dunned from the
+    /// instalment's due date; a breached plan returns its items to dunning.
+    #[pyo3(signature = (config, as_of, *, history = None, promises = None, rate_tables = None, calendars = None, fx_rates = None, payment_plans = None))]
     #[allow(clippy::too_many_arguments)]
     fn dunning_plan(
         &self,
@@ -387,6 +390,7 @@ impl PyLedger {
         rate_tables: Option<PyRef<'_, crate::interest::PyRateTables>>,
         calendars: Option<&Bound<'_, PyAny>>,
         fx_rates: Option<PyRef<'_, crate::money::PyFxRates>>,
+        payment_plans: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<crate::dunning::PyDunningPlan> {
         crate::dunning::plan_for(
             py,
@@ -398,6 +402,7 @@ impl PyLedger {
             rate_tables.as_deref(),
             calendars,
             fx_rates.as_deref(),
+            payment_plans,
         )
     }
 

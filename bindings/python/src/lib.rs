@@ -20,6 +20,7 @@ mod errors;
 mod interest;
 mod ledger;
 mod money;
+mod plans;
 mod records;
 mod reports;
 mod sharing;
@@ -48,5 +49,6 @@ fn _encours(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // Risk scoring and credit limits (issue 12).
     risk::register(m)?;
     limits::register(m)?;
+    plans::register(m)?;
     Ok(())
 }

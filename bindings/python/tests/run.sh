@@ -26,6 +26,8 @@ REQUIREMENTS=(
   "pyarrow==26.0.*"
   "pandas==3.1.*"
   "polars==2.1.*"
+  # Annuity schedules are compared with numpy-financial's pmt/ipmt/ppmt (test_plans.py).
+  "numpy-financial==1.0.0"
 )
 STAMP="$VENV/.encours-requirements"
 WANT="$(printf '%s\n' "${REQUIREMENTS[@]}")"

@@ -188,6 +188,7 @@ fn reason_name(r: &LeftOutReason) -> &'static str {
         LeftOutReason::CreditsCoverOverdue { .. } => "credits cover the overdue",
         LeftOutReason::RecentlyReminded { .. } => "reminded too recently",
         LeftOutReason::PreDueStopped => "pre-due reminders stopped",
+        LeftOutReason::UnderPaymentPlan { .. } => "under a payment plan",
         _ => "other",
     }
 }

@@ -9,12 +9,14 @@
 //! encours dunning --sample [--as-of DATE] [--config dunning.json|.toml] [--history FILE [--record]] [--letters en|fr] [--json]
 //! encours risk --sample [--as-of DATE] [--scorecard FILE] [--customer ID] [--json]
 //! encours check-order --sample --customer ID --amount 1234.56 [--limits FILE] [--records FILE] [--options FILE] [--horizon-days N] [--json]
+//! encours plan --sample --customer C000265 [--terms terms.json] [--track-as-of DATE --payments payments.json] [--json]
 //! encours sample [--seed 42 --customers 300 --invoices 6000 --as-of 2026-11-22] [--out ledger.json]
 //! ```
 
 mod dunning;
 mod files;
 mod input;
+mod plans;
 mod report;
 mod risk;
 mod text;
@@ -44,6 +46,8 @@ enum Command {
     /// Today's dunning plan: the actions to take, with their reasons, and what is
     /// left out and why.
     Dunning(DunningArgs),
+    /// Propose a payment plan for a customer, and track it against payments.
+    Plan(plans::PlanCommand),
     /// Write a deterministic synthetic ledger as JSON (the form `report --ledger` reads).
     Sample(SampleArgs),
     /// Risk scores and classes with the factors behind them, and limit utilisation.
@@ -196,6 +200,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Report(args) => run_report(args),
         Command::Dunning(args) => run_dunning(args),
+        Command::Plan(args) => plans::run_command(args),
         Command::Sample(args) => run_sample(args),
         Command::Risk(args) => risk::run_risk(args).and_then(print),
         Command::CheckOrder(args) => risk::run_check(args).and_then(print),
@@ -261,6 +266,7 @@ fn run_report(args: ReportArgs) -> Result<(), input::CliError> {
         text.push('\n');
         dunning::render(&plan, 5, &mut text);
         risk::report_section(&loaded, as_of.0, &mut text)?;
+        plans::render_demo(&loaded, as_of.0, &mut text)?;
         out.write_all(text.as_bytes())
     };
     ignore_broken_pipe(written)

@@ -7,6 +7,7 @@ use crate::interest::InterestError;
 use crate::ledger::LedgerError;
 use crate::metrics::ReportError;
 use crate::money::MoneyError;
+use crate::plans::PlanError;
 use crate::terms::TermsError;
 // Risk scoring and credit limits (issue 12).
 use crate::limits::LimitError;
@@ -54,6 +55,9 @@ pub enum Error {
     /// Credit limit, exposure or order check error.
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// Payment-plan error.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     /// Letter template error.
     #[cfg(feature = "letters")]
     #[error(transparent)]

@@ -21,6 +21,7 @@
 //!   and the scorecard (score, risk class, reasons);
 //! - [`limits`]: recommended limits, limits in force, exposure, the order credit check
 //!   and its incremental index, alerts.
+//! - [`plans`]: payment plans: eligibility, selection, instalments, tracking, breach.
 //!
 //! Every area has its own error type; [`Error`] wraps them all for callers (such as
 //! the C and Python bindings) that want one type.
@@ -42,6 +43,7 @@ pub mod ledger;
 pub mod letters;
 pub mod metrics;
 pub mod money;
+pub mod plans;
 pub mod promises;
 pub mod terms;
 // Risk scoring and credit limits (issue 12).

@@ -286,6 +286,8 @@ fn a_promise_holds_until_its_date_plus_grace() {
         ledger: &ledger,
         config: &config,
         promises: &promises,
+
+        payment_plans: &[],
     };
     let p = plan(&ctx, &History::default(), d(2024, 3, 18)).unwrap();
     assert_eq!(

@@ -241,6 +241,7 @@ fn simulate(ledger: &Ledger, promises: &[PromiseToPay]) -> Result<(), TestCaseEr
         // Given by the caller, the calendar is built once for the whole year.
         calendars: std::slice::from_ref(&france),
         fx_rates: None,
+        payment_plans: &[],
     };
     let mut history = History::default();
     let mut seen: HashSet<(String, ActionKind, u32)> = HashSet::new();

@@ -172,6 +172,11 @@ pub struct PlanContext<'a> {
     /// customer's (a fee of 10 GBP for a EUR customer); without a rate such a fee is
     /// left out with a warning on the action.
     pub fx_rates: Option<&'a FxRates>,
+    /// Payment plans, each tracked as of the plan's date: a running plan keeps its
+    /// items out of dunning except the part of them in instalments past due, which is
+    /// dunned from the earliest such instalment's due date; a breached plan returns
+    /// its items to dunning.
+    pub payment_plans: &'a [crate::plans::PlanTracking],
 }
 
 impl<'a> PlanContext<'a> {
@@ -184,6 +189,7 @@ impl<'a> PlanContext<'a> {
             rate_tables: None,
             calendars: &[],
             fx_rates: None,
+            payment_plans: &[],
         }
     }
 }
@@ -417,6 +423,14 @@ pub enum LeftOutReason {
     },
     /// Pre-due reminders are stopped for this customer.
     PreDueStopped,
+    /// A running payment plan holds the item, and none of its instalments is past due
+    /// and unpaid.
+    UnderPaymentPlan {
+        /// The plan.
+        plan_id: String,
+        /// The plan's state.
+        status: crate::plans::PlanStatus,
+    },
 }
 
 /// An item left out of the plan, and why.

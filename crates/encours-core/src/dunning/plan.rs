@@ -18,6 +18,7 @@ use crate::calendar::Calendar;
 use crate::interest::{InterestRule, RateTables};
 use crate::ledger::{Customer, CustomerIx, ItemIx, ItemKind, Ledger};
 use crate::money::Money;
+use crate::plans::dunning_hold::PlanHolds;
 use crate::promises::PromiseToPay;
 
 /// Plan the dunning actions of `as_of`.
@@ -47,6 +48,11 @@ pub fn plan(
 ) -> Result<DunningPlan, DunningError> {
     let tracks = Tracks::new(history, ctx.config, as_of);
     let promises = promises_by_customer(ctx)?;
+    let plan_holds =
+        PlanHolds::new(ctx.payment_plans, as_of).map_err(|e| DunningError::InvalidConfig {
+            location: "payment plans".into(),
+            message: e.to_string(),
+        })?;
     check_calendar_names(ctx.calendars)?;
     // Built once per plan: the built-in rate tables (unless the caller gives its own)
     // and the built-in calendars in use.
@@ -77,6 +83,7 @@ pub fn plan(
                 .get(customer.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
+            &plan_holds,
             as_of,
         )?;
         run.plan(cix, &mut out)?;
@@ -197,6 +204,7 @@ impl<'a> CustomerRun<'a> {
         calendar: Option<&'a Calendar>,
         tracks: &'a Tracks<'a>,
         promises: &'a [&'a PromiseToPay],
+        plans: &'a PlanHolds,
         as_of: NaiveDate,
     ) -> Result<CustomerRun<'a>, DunningError> {
         let config = ctx.config;
@@ -226,6 +234,7 @@ impl<'a> CustomerRun<'a> {
                     .filter(|b| b.is_active(as_of)),
                 promises,
                 promise_grace_days: config.promise_grace_days,
+                plans,
                 as_of,
             },
             charges: Charges {
@@ -361,12 +370,19 @@ impl<'a> CustomerRun<'a> {
                 Outcome::Nothing
             });
         }
+        // An item under a running plan falls due with its earliest missed instalment.
+        let due_date = self
+            .holds
+            .plans
+            .get(&item.id)
+            .and_then(|h| h.claim_due)
+            .unwrap_or(item.due_date);
         let due = stages::due_steps(
             self.scenario,
             &self.timing,
             config.catch_up,
             &item.id,
-            item.due_date,
+            due_date,
             t.level,
             t.last_date,
             self.as_of,

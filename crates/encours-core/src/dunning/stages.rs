@@ -24,6 +24,7 @@ use super::{DunningError, LeftOutReason};
 use crate::calendar::{Calendar, Roll};
 use crate::ledger::{Block, Item};
 use crate::money::{Currency, Money};
+use crate::plans::dunning_hold::PlanHolds;
 use crate::promises::PromiseToPay;
 
 /// `date` plus (or minus) `days`, as a dunning error naming the item.
@@ -220,6 +221,8 @@ pub(super) struct Holds<'a> {
     pub(super) promises: &'a [&'a PromiseToPay],
     /// Days a promise still holds after its date.
     pub(super) promise_grace_days: u32,
+    /// Items held by running payment plans.
+    pub(super) plans: &'a PlanHolds,
     /// The plan's date.
     pub(super) as_of: NaiveDate,
 }
@@ -227,7 +230,8 @@ pub(super) struct Holds<'a> {
 impl Holds<'_> {
     /// The amount claimable for an item with `open` still open, or why it is held
     /// back. Checks in order: the customer's block, the item's block, a dispute on the
-    /// whole open amount, a running promise.
+    /// whole open amount, a running promise, a running payment plan (which lets through
+    /// only the item's part of missed instalments).
     pub(super) fn check(
         &self,
         item: &Item,
@@ -240,10 +244,27 @@ impl Holds<'_> {
             Ok(claimed) => claimed,
             Err(reason) => return Ok(Err(reason)),
         };
-        Ok(match self.under_promise(item) {
-            Some(reason) => Err(reason),
-            None => Ok(claimed),
-        })
+        if let Some(reason) = self.under_promise(item) {
+            return Ok(Err(reason));
+        }
+        self.under_payment_plan(item, claimed)
+    }
+
+    fn under_payment_plan(
+        &self,
+        item: &Item,
+        claimed: Money,
+    ) -> Result<Result<Money, LeftOutReason>, DunningError> {
+        let Some(h) = self.plans.get(&item.id) else {
+            return Ok(Ok(claimed));
+        };
+        if !h.claim.is_positive() {
+            return Ok(Err(LeftOutReason::UnderPaymentPlan {
+                plan_id: h.plan_id.clone(),
+                status: h.status,
+            }));
+        }
+        Ok(Ok(claimed.checked_min(&h.claim)?))
     }
 
     fn customer_blocked(&self) -> Option<LeftOutReason> {
@@ -545,10 +566,12 @@ mod tests {
     #[test]
     fn holds_in_order_block_dispute_promise() {
         let mut item = Item::invoice("F1", "C1", d(1, 1), d(2, 1), eur(10_000));
+        let no_plans = PlanHolds::default();
         let holds = Holds {
             customer_block: None,
             promises: &[],
             promise_grace_days: 3,
+            plans: &no_plans,
             as_of: d(3, 1),
         };
         assert_eq!(holds.check(&item, eur(10_000)).unwrap(), Ok(eur(10_000)));
