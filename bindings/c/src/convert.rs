@@ -99,9 +99,9 @@ pub(crate) unsafe fn slice_arg<'a, T>(
 /// Parse a JSON document into a core type, naming what it should have been, through
 /// the core's one configuration reader: an unknown key is `ENCOURS_UNKNOWN_KEY` naming
 /// the path and the closest known key, anything else malformed `ENCOURS_INVALID_JSON`.
-/// A leading UTF-8 byte-order mark is skipped, as the command and Python skip it.
+/// A leading UTF-8 byte-order mark is skipped (by the reader), as the command and
+/// Python skip it.
 pub(crate) fn json_arg<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Failure> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     encours_core::config::from_json(text, what).map_err(|e| {
         let status = crate::error::status_of(&e.clone().into());
         Failure::new(status, format!("invalid JSON for {e}"))
