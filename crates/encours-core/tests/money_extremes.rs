@@ -328,3 +328,31 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------------ splits built on allocate
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Split payment terms share an invoice with `allocate`: at 28-digit amounts and in
+    /// currencies of 0, 3 and 8 decimals, the instalments add back to the invoice.
+    #[test]
+    fn split_terms_add_back_at_the_extremes(
+        (units, total) in units().prop_flat_map(|u| (Just(u), amount(u))),
+        (first, second) in (1u32..98).prop_flat_map(|f| (Just(f), 1u32..(99 - f))),
+    ) {
+        let total = total.abs();
+        let terms: encours_core::terms::PaymentTerms = format!(
+            "{first}% at order, {second}% at 30 days, {}% at 60 days",
+            100 - first - second
+        )
+        .parse()
+        .unwrap();
+        let invoice = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+        let amount = Money::new(total, currency_of(units));
+        let lines = terms.due_schedule(invoice, None, amount).unwrap();
+        prop_assert_eq!(lines.len(), 3);
+        let parts: Vec<Money> = lines.iter().map(|l| l.amount).collect();
+        prop_assert_eq!(sum(&parts), scaled(total));
+    }
+}
