@@ -81,6 +81,23 @@ fn a_21_digit_amount_in_three_creates_no_unit() {
             "41152263004115226300.41"
         ]
     );
+    // 21 integer digits in a currency of 8 decimals: the quotient
+    // 80000000000000000000.00000000666… was rounded to 28 significant digits
+    // (…00000001), above its floor, so each part was one unit too high.
+    let btc = Currency::custom("XBT", 8).unwrap();
+    let total = money("240000000000000000000.00000002", btc);
+    let parts = total
+        .allocate(&[Decimal::ONE; 3], Remainder::LargestRemainder)
+        .unwrap();
+    assert_eq!(
+        texts(&parts),
+        [
+            "80000000000000000000.00000001",
+            "80000000000000000000.00000001",
+            "80000000000000000000.00000000"
+        ]
+    );
+    assert_eq!(sum(&parts), scaled(total.amount()));
     // 28 digits: the quotient 3333333333333333333333333332.67 was rounded to 28
     // digits, so each floor was one too high and the parts made one yen more.
     let yen = money("9999999999999999999999999998", Currency::JPY);
