@@ -294,13 +294,10 @@ def test_exact_decimals_keep_converting_as_before() -> None:
 # ---------------------------------------------------------------- 10. one ledger, two threads
 
 
-def test_two_threads_using_one_ledger_wait_for_each_other() -> None:
-    # Issue #9: a reader releases the GIL during a report; a writer in another thread
-    # got `RuntimeError: Already borrowed`. Writers now wait.
-    ledger = Ledger.from_arrow(*generated_tables(50, 4000, seed=11))
-    ledger.add_customer(Customer("T", "Threads", "EUR"))
+def reader_and_writer(read: Callable[[], object], write: Callable[[], None]) -> list[BaseException]:
+    """Run `read` in a loop in one thread while `write` runs once in another; the
+    errors either raised."""
     errors: list[BaseException] = []
-    added = 200
     reading = threading.Event()
     done = threading.Event()
 
@@ -308,16 +305,16 @@ def test_two_threads_using_one_ledger_wait_for_each_other() -> None:
         try:
             while not done.is_set():
                 reading.set()
-                ledger.summary(DAY)
+                read()
         except BaseException as e:  # noqa: BLE001 - collected for the assertion
             errors.append(e)
+        finally:
+            reading.set()
 
     def writer() -> None:
         try:
             reading.wait(5)
-            for i in range(added):
-                ledger.add_item(Item(f"T-{i}", "T", issue_date=d("2026-01-01"), due_date=d("2026-02-01"),
-                                     amount=eur("1.00")))
+            write()
         except BaseException as e:  # noqa: BLE001 - collected for the assertion
             errors.append(e)
         finally:
@@ -328,7 +325,21 @@ def test_two_threads_using_one_ledger_wait_for_each_other() -> None:
         t.start()
     for t in threads:
         t.join(120)
-    assert errors == []
+    return errors
+
+
+def test_two_threads_using_one_ledger_wait_for_each_other() -> None:
+    # Issue #9: a reader releases the GIL during a report; a writer in another thread
+    # got `RuntimeError: Already borrowed`. Writers now wait.
+    ledger = Ledger.from_arrow(*generated_tables(50, 4000, seed=11))
+    ledger.add_customer(Customer("T", "Threads", "EUR"))
+
+    def write() -> None:
+        for i in range(200):
+            ledger.add_item(Item(f"T-{i}", "T", issue_date=d("2026-01-01"), due_date=d("2026-02-01"),
+                                 amount=eur("1.00")))
+
+    assert reader_and_writer(lambda: ledger.summary(DAY), write) == []
     assert ledger.balance("T", DAY) == Money("200.00", "EUR")
 
 
@@ -337,33 +348,14 @@ def test_a_history_recorded_while_another_thread_plans_waits() -> None:
     cfg = DunningConfig.from_dict(config_with([SCENARIO]))
     history = History()
     plan = ledger.dunning_plan(cfg, DAY)
-    errors: list[BaseException] = []
-    done = threading.Event()
+    assert len(plan.actions) > 0
 
-    def planner() -> None:
-        try:
-            while not done.is_set():
-                ledger.dunning_plan(cfg, DAY, history=history)
-        except BaseException as e:  # noqa: BLE001 - collected for the assertion
-            errors.append(e)
+    def write() -> None:
+        for _ in range(50):
+            history.record(plan)
 
-    def recorder() -> None:
-        try:
-            for _ in range(50):
-                history.record(plan)
-        except BaseException as e:  # noqa: BLE001 - collected for the assertion
-            errors.append(e)
-        finally:
-            done.set()
-
-    threads = [threading.Thread(target=planner), threading.Thread(target=recorder)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert errors == []
+    assert reader_and_writer(lambda: ledger.dunning_plan(cfg, DAY, history=history), write) == []
     assert len(history) == 50 * len(plan.actions)
-
 
 
 # ---------------------------------------------------------------- 10. byte-order mark

@@ -81,6 +81,23 @@ fn a_21_digit_amount_in_three_creates_no_unit() {
             "41152263004115226300.41"
         ]
     );
+    // 21 integer digits in a currency of 8 decimals: the quotient
+    // 80000000000000000000.00000000666… was rounded to 28 significant digits
+    // (…00000001), above its floor, so each part was one unit too high.
+    let btc = Currency::custom("XBT", 8).unwrap();
+    let total = money("240000000000000000000.00000002", btc);
+    let parts = total
+        .allocate(&[Decimal::ONE; 3], Remainder::LargestRemainder)
+        .unwrap();
+    assert_eq!(
+        texts(&parts),
+        [
+            "80000000000000000000.00000001",
+            "80000000000000000000.00000001",
+            "80000000000000000000.00000000"
+        ]
+    );
+    assert_eq!(sum(&parts), scaled(total.amount()));
     // 28 digits: the quotient 3333333333333333333333333332.67 was rounded to 28
     // digits, so each floor was one too high and the parts made one yen more.
     let yen = money("9999999999999999999999999998", Currency::JPY);
@@ -326,5 +343,33 @@ proptest! {
             let (lo, hi) = (minors.iter().min().unwrap(), minors.iter().max().unwrap());
             prop_assert!(hi - lo <= BigInt::from(10u32).pow(28 - units));
         }
+    }
+}
+
+// ------------------------------------------------------------------ splits built on allocate
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Split payment terms share an invoice with `allocate`: at 28-digit amounts and in
+    /// currencies of 0, 3 and 8 decimals, the instalments add back to the invoice.
+    #[test]
+    fn split_terms_add_back_at_the_extremes(
+        (units, total) in units().prop_flat_map(|u| (Just(u), amount(u))),
+        (first, second) in (1u32..98).prop_flat_map(|f| (Just(f), 1u32..(99 - f))),
+    ) {
+        let total = total.abs();
+        let terms: encours_core::terms::PaymentTerms = format!(
+            "{first}% at order, {second}% at 30 days, {}% at 60 days",
+            100 - first - second
+        )
+        .parse()
+        .unwrap();
+        let invoice = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+        let amount = Money::new(total, currency_of(units));
+        let lines = terms.due_schedule(invoice, None, amount).unwrap();
+        prop_assert_eq!(lines.len(), 3);
+        let parts: Vec<Money> = lines.iter().map(|l| l.amount).collect();
+        prop_assert_eq!(sum(&parts), scaled(total));
     }
 }
