@@ -527,11 +527,13 @@ impl<'a> CustomerRun<'a> {
         items.sort_by(|a, b| (a.due_date, &a.item_id).cmp(&(b.due_date, &b.item_id)));
         let (fee, fee_warning) = claims::step_fee(step, currency, self.ctx.fx_rates);
         warnings.extend(fee_warning);
+        let (percent_fee, percent_warnings) = claims::percent_fee(step, total_claimed)?;
+        warnings.extend(percent_warnings);
         let mut total_due = total_claimed
             .checked_add(&total_indemnities)?
             .checked_add(&total_interest)?;
-        if let Some(f) = fee {
-            total_due = total_due.checked_add(&f)?;
+        for f in fee.iter().chain(&percent_fee) {
+            total_due = total_due.checked_add(f)?;
         }
         let level = u32::try_from(top + 1).unwrap_or(u32::MAX);
         let at_top: Vec<(&str, NaiveDate)> = items
@@ -579,6 +581,7 @@ impl<'a> CustomerRun<'a> {
             total_open,
             total_claimed,
             fee,
+            percent_fee,
             total_indemnities,
             total_interest,
             total_due,
@@ -646,6 +649,7 @@ impl<'a> CustomerRun<'a> {
             total_open,
             total_claimed,
             fee: None,
+            percent_fee: None,
             total_indemnities: Money::zero(currency),
             total_interest: Money::zero(currency),
             total_due: total_claimed,
