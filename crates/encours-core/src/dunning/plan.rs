@@ -11,8 +11,8 @@ use super::config::{AssignedBy, Assignment, Scenario, Step};
 use super::history::{CustomerTrack, Tracks};
 use super::stages::{self, Candidate, Due, Group, Holds, Timing};
 use super::{
-    Action, ActionItem, ActionKind, ActionReason, Channel, DunningError, DunningPlan, LeftOut,
-    LeftOutReason, PlanContext, ReasonCode, jurisdiction_for,
+    Action, ActionItem, ActionKind, ActionReason, Channel, DunningError, DunningPlan, History,
+    LeftOut, LeftOutReason, PlanContext, ReasonCode, jurisdiction_for,
 };
 use crate::calendar::Calendar;
 use crate::interest::{InterestRule, RateTables};
@@ -83,8 +83,6 @@ pub fn plan(
     }
     Ok(out)
 }
-
-use super::History;
 
 /// Promises by customer, each checked: a promise for a customer the ledger does not
 /// hold is stale data that holds nothing back; one in another currency than its
