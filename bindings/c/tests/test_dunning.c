@@ -203,6 +203,19 @@ static void plan_options(const encours_ledger *l) {
   encours_string_free(plan);
   CHECK_STATUS(encours_dunning_options_set_fx_rates_json(NULL, fx, strlen(fx)), ENCOURS_NULL_ARGUMENT);
 
+  /* A fee of 2 % of the amount claimed, at least 30.00 EUR: 2 % of 1200.00 = 24.00,
+   * raised to 30.00; total due 1230.00 EUR. */
+  const char *percent =
+      "{\"scenarios\":[{\"id\":\"s\",\"steps\":[{\"id\":\"reminder\",\"offset_days\":5,\"channel\":\"letter\","
+      "\"template\":\"reminder_1\",\"percent_fee\":{\"percent\":\"2\",\"floor\":[{\"amount\":\"30\",\"currency\":"
+      "\"EUR\"}]}}]}],\"default_scenario\":\"s\"}";
+  plan = NULL;
+  CHECK_OK(encours_dunning_plan_with_options_json(l, percent, strlen(percent), NULL, 0, NULL, day(2024, 2, 6), &plan,
+                                                  NULL));
+  CHECK_CONTAINS(plan, "\"percent_fee\":{\"amount\":\"30.00\",\"currency\":\"EUR\"}");
+  CHECK_CONTAINS(plan, "\"total_due\":{\"amount\":\"1230.00\",\"currency\":\"EUR\"}");
+  encours_string_free(plan);
+
   encours_dunning_options_free(opts);
   encours_dunning_options_free(NULL);
 }

@@ -381,11 +381,13 @@ figures_class!(
         total_claimed,
         /// Fixed fee of the step, or None.
         fee,
+        /// The step's percentage fee (after its floor and cap), or None.
+        percent_fee,
         /// Total of the recovery indemnities.
         total_indemnities,
         /// Total interest.
         total_interest,
-        /// Total due: claimed + fee + indemnities + interest.
+        /// Total due: claimed + fee + percent fee + indemnities + interest.
         total_due,
         /// Side effects: "block_orders", "mark_for_provision", "stop_pre_due".
         effects,

@@ -584,3 +584,14 @@ def test_a_fee_in_another_currency_is_converted_or_warned() -> None:
     # 10.00 GBP x 1.17 = 11.70 EUR; total due 1,234.50 + 11.70.
     assert a.fee == eur("11.70") and a.total_due == eur("1246.20")
     assert json.loads(a.to_json())["warnings"][0]["code"] == "fee_converted"
+
+
+def test_a_percent_fee_with_floor_and_cap() -> None:
+    # 2.5 % of 1,234.50 = 30.8625: 30.86, capped at 20.00.
+    ledger = one_invoice()
+    fee = {"percent": "2.5", "floor": [{"amount": "10", "currency": "EUR"}], "cap": [{"amount": "20", "currency": "EUR"}]}
+    [a] = ledger.dunning_plan(config([{**REMINDER, "percent_fee": fee}]), d("2024-02-06")).actions
+    assert a.percent_fee == eur("20.00")
+    assert a.total_due == eur("1254.50")
+    with pytest.raises(encours.InputError, match='did you mean "floor"'):
+        config([{**REMINDER, "percent_fee": {"percent": "1", "flor": []}}])

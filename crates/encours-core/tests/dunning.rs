@@ -1002,3 +1002,36 @@ fn unknown_keys_are_refused_in_every_configuration_document() {
         assert_eq!(err.to_string(), message);
     }
 }
+
+/// Issue 11: a fee in percent of the amount claimed, with a floor and a cap, beside
+/// the fixed fee; both are in the total due.
+#[test]
+fn a_percent_fee_with_floor_and_cap_is_added_to_the_total_due() {
+    let ledger = ledger_with(invoice()); // 1,000.00 EUR due 2024-03-01
+    let mut step = Step::new("r1", 5, Channel::Letter, "r");
+    step.fee = vec![eur(500)];
+    step.percent_fee = Some(encours_core::dunning::PercentFee {
+        percent: rust_decimal::Decimal::new(25, 1), // 2.5 %
+        floor: vec![eur(1_000)],
+        cap: vec![eur(2_000)],
+    });
+    let config = DunningConfig::new(vec![Scenario::new("s", vec![step.clone()])], "s").unwrap();
+    let p = plan(
+        &PlanContext::new(&ledger, &config),
+        &History::default(),
+        d(2024, 3, 6),
+    )
+    .unwrap();
+    let a = &p.actions[0];
+    // 2.5 % of 1,000.00 = 25.00, capped at 20.00; total 1,000.00 + 5.00 + 20.00.
+    assert_eq!((a.fee, a.percent_fee), (Some(eur(500)), Some(eur(2_000))));
+    assert_eq!(a.total_due, eur(102_500));
+    // A floor above the cap is refused, naming the step.
+    step.percent_fee.as_mut().unwrap().floor = vec![eur(3_000)];
+    let err = DunningConfig::new(vec![Scenario::new("s", vec![step])], "s").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("percent_fee.floor 30.00 EUR is above percent_fee.cap 20.00 EUR"),
+        "{err}"
+    );
+}

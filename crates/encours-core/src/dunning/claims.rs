@@ -116,6 +116,51 @@ pub(super) fn step_fee(
     }
 }
 
+/// The step's percentage fee on `claimed`: the percent of it, half up to the minor
+/// unit, raised to the floor and lowered to the cap listed in the claimed amount's
+/// currency. A floor or cap listed only in other currencies does not apply, and the
+/// warning says so. `None` without a percentage fee.
+pub(super) fn percent_fee(
+    step: &Step,
+    claimed: Money,
+) -> Result<(Option<Money>, Vec<ActionWarning>), DunningError> {
+    let Some(p) = &step.percent_fee else {
+        return Ok((None, Vec::new()));
+    };
+    let currency = claimed.currency();
+    let exact = claimed
+        .amount()
+        .checked_mul(p.percent)
+        .and_then(|v| v.checked_div(rust_decimal::Decimal::ONE_HUNDRED))
+        .ok_or(crate::money::MoneyError::Overflow {
+            operation: "percent fee",
+        })?;
+    let mut fee = Money::new(exact, currency).round(RoundingMode::HalfUp);
+    let mut warnings = Vec::new();
+    for (name, list, raise) in [("floor", &p.floor, true), ("cap", &p.cap, false)] {
+        match Step::threshold(list, currency) {
+            Some(bound) if raise && fee.checked_cmp(&bound)?.is_lt() => fee = bound,
+            Some(bound) if !raise && fee.checked_cmp(&bound)?.is_gt() => fee = bound,
+            Some(_) => {}
+            None if !list.is_empty() => warnings.push(ActionWarning {
+                code: WarningCode::FeeNotInCurrency,
+                item_id: None,
+                message: format!(
+                    "percent fee {name} listed as {} only: not applied to a fee in {currency}",
+                    list.iter()
+                        .map(Money::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+            None => {}
+        }
+    }
+    // A bound given as "30" is written as the currency writes it: 30.00.
+    let fee = fee.round(RoundingMode::HalfUp);
+    Ok((fee.is_positive().then_some(fee), warnings))
+}
+
 /// The next step an action announces, and the day the plan will take it if nothing
 /// changes: the same trigger rule as today's plan ([`Timing::trigger`]) for each item
 /// at the action's step, with today as its previous step; the earliest of those, and
@@ -203,6 +248,34 @@ mod tests {
         // No fee listed: nothing, and nothing to say.
         step.fee.clear();
         assert_eq!(step_fee(&step, Currency::EUR, None), (None, None));
+    }
+
+    #[test]
+    fn the_percent_fee_has_a_floor_and_a_cap() {
+        let eur = |c| Money::from_minor(c, Currency::EUR);
+        let mut step = Step::new("r", 5, Channel::Letter, "r");
+        step.percent_fee = Some(crate::dunning::PercentFee {
+            percent: Decimal::new(15, 1),
+            floor: vec![eur(1_000)],
+            cap: vec![eur(50_000)],
+        });
+        // 1.5 % of 1,234.56 = 18.5184: 18.52.
+        assert_eq!(
+            percent_fee(&step, eur(123_456)).unwrap(),
+            (Some(eur(1_852)), vec![])
+        );
+        // 1.5 % of 100.00 = 1.50, raised to the floor of 10.00.
+        assert_eq!(percent_fee(&step, eur(10_000)).unwrap().0, Some(eur(1_000)));
+        // 1.5 % of 100,000.00 = 1,500.00, lowered to the cap of 500.00.
+        assert_eq!(
+            percent_fee(&step, eur(10_000_000)).unwrap().0,
+            Some(eur(50_000))
+        );
+        // A USD customer: the EUR bounds do not apply, and the action says so.
+        let (fee, warnings) = percent_fee(&step, Money::from_minor(10_000, Currency::USD)).unwrap();
+        assert_eq!(fee, Some(Money::from_minor(150, Currency::USD)));
+        assert_eq!(warnings.len(), 2);
+        assert_eq!(warnings[0].code, WarningCode::FeeNotInCurrency);
     }
 
     #[test]

@@ -103,6 +103,8 @@ pub struct Step {
     pub min_item_amount: Vec<Money>,
     /// Fixed fee charged per action (per currency).
     pub fee: Vec<Money>,
+    /// A fee in percent of the amount the action claims, with a floor and a cap.
+    pub percent_fee: Option<PercentFee>,
     /// Whether the statutory flat recovery indemnity is claimed per invoice.
     pub recovery_indemnity: bool,
     /// Whether late-payment interest is claimed.
@@ -136,6 +138,9 @@ pub struct StepData {
     /// Fixed fee, per currency.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fee: Vec<Money>,
+    /// Fee in percent of the amount claimed, with a floor and a cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_fee: Option<PercentFee>,
     /// Claim the statutory flat recovery indemnity.
     #[serde(default)]
     pub recovery_indemnity: bool,
@@ -145,6 +150,32 @@ pub struct StepData {
     /// Side effects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<Effect>,
+}
+
+/// A fee in percent of the amount an action claims (the overdue items' claimed
+/// total), rounded half up to the minor unit, raised to `floor` and lowered to `cap`
+/// (each one amount per currency; a bound not listed in the customer's currency does
+/// not apply, with a warning on the action).
+///
+/// ```
+/// use encours_core::dunning::PercentFee;
+/// let f: PercentFee = serde_json::from_str(
+///     r#"{"percent": "1.5", "floor": [{"amount": "10", "currency": "EUR"}], "cap": [{"amount": "500", "currency": "EUR"}]}"#,
+/// ).unwrap();
+/// assert_eq!(f.percent.to_string(), "1.5");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PercentFee {
+    /// Percent of the amount claimed, more than 0 and at most 100.
+    #[serde(with = "crate::decimal_serde")]
+    pub percent: rust_decimal::Decimal,
+    /// The least fee, per currency.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub floor: Vec<Money>,
+    /// The most fee, per currency.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cap: Vec<Money>,
 }
 
 impl TryFrom<StepData> for Step {
@@ -168,6 +199,7 @@ impl TryFrom<StepData> for Step {
             min_customer_amount: r.min_customer_amount,
             min_item_amount: r.min_item_amount,
             fee: r.fee,
+            percent_fee: r.percent_fee,
             recovery_indemnity: r.recovery_indemnity,
             charge_interest: r.charge_interest,
             effects: r.effects,
@@ -186,6 +218,7 @@ impl From<Step> for StepData {
             min_customer_amount: s.min_customer_amount,
             min_item_amount: s.min_item_amount,
             fee: s.fee,
+            percent_fee: s.percent_fee,
             recovery_indemnity: s.recovery_indemnity,
             charge_interest: s.charge_interest,
             effects: s.effects,
@@ -210,6 +243,7 @@ impl Step {
             min_customer_amount: Vec::new(),
             min_item_amount: Vec::new(),
             fee: Vec::new(),
+            percent_fee: None,
             recovery_indemnity: false,
             charge_interest: false,
             effects: Vec::new(),
@@ -359,10 +393,41 @@ impl Scenario {
                     ),
                 });
             }
+            if let Some(p) = &s.percent_fee {
+                let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+                if p.percent <= rust_decimal::Decimal::ZERO || p.percent > hundred {
+                    return Err(DunningError::InvalidConfig {
+                        location: at(&s.id),
+                        message: format!(
+                            "percent_fee.percent {} is out of range: expected more than 0 and at most 100",
+                            p.percent
+                        ),
+                    });
+                }
+                for floor in &p.floor {
+                    if let Some(cap) = Step::threshold(&p.cap, floor.currency())
+                        && floor.amount() > cap.amount()
+                    {
+                        return Err(DunningError::InvalidConfig {
+                            location: at(&s.id),
+                            message: format!(
+                                "percent_fee.floor {floor} is above percent_fee.cap {cap}: expected a floor at most the cap"
+                            ),
+                        });
+                    }
+                }
+            }
+            let no_bounds = Vec::new();
+            let (floor, cap) = s
+                .percent_fee
+                .as_ref()
+                .map_or((&no_bounds, &no_bounds), |p| (&p.floor, &p.cap));
             for (field, list) in [
                 ("min_customer_amount", &s.min_customer_amount),
                 ("min_item_amount", &s.min_item_amount),
                 ("fee", &s.fee),
+                ("percent_fee.floor", floor),
+                ("percent_fee.cap", cap),
             ] {
                 let mut seen = BTreeSet::new();
                 for m in list {

@@ -49,7 +49,7 @@ use crate::promises::PromiseToPay;
 
 pub use config::{
     AssignedBy, Assignment, AssignmentRule, CatchUp, Channel, DunningConfig, DunningConfigData,
-    Effect, Grouping, Scenario, ScenarioData, Step, StepData,
+    Effect, Grouping, PercentFee, Scenario, ScenarioData, Step, StepData,
 };
 pub use history::{History, HistoryEntry, HistoryItem};
 pub use plan::plan;
@@ -279,11 +279,14 @@ pub struct Action {
     /// Fixed fee of the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Money>,
+    /// The step's fee in percent of `total_claimed`, after its floor and cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_fee: Option<Money>,
     /// Total of the recovery indemnities.
     pub total_indemnities: Money,
     /// Total interest.
     pub total_interest: Money,
-    /// Total due: claimed + fee + indemnities + interest.
+    /// Total due: claimed + fee + percent fee + indemnities + interest.
     pub total_due: Money,
     /// Side effects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -11,8 +11,8 @@ use super::config::{AssignedBy, Assignment, Scenario, Step};
 use super::history::{CustomerTrack, Tracks};
 use super::stages::{self, Candidate, Due, Group, Holds, Timing};
 use super::{
-    Action, ActionItem, ActionKind, ActionReason, Channel, DunningError, DunningPlan, LeftOut,
-    LeftOutReason, PlanContext, ReasonCode, jurisdiction_for,
+    Action, ActionItem, ActionKind, ActionReason, Channel, DunningError, DunningPlan, History,
+    LeftOut, LeftOutReason, PlanContext, ReasonCode, jurisdiction_for,
 };
 use crate::calendar::Calendar;
 use crate::interest::{InterestRule, RateTables};
@@ -90,8 +90,6 @@ pub fn plan(
     }
     Ok(out)
 }
-
-use super::History;
 
 /// Promises by customer, each checked: a promise for a customer the ledger does not
 /// hold is stale data that holds nothing back; one in another currency than its
@@ -549,11 +547,13 @@ impl<'a> CustomerRun<'a> {
         items.sort_by(|a, b| (a.due_date, &a.item_id).cmp(&(b.due_date, &b.item_id)));
         let (fee, fee_warning) = claims::step_fee(step, currency, self.ctx.fx_rates);
         warnings.extend(fee_warning);
+        let (percent_fee, percent_warnings) = claims::percent_fee(step, total_claimed)?;
+        warnings.extend(percent_warnings);
         let mut total_due = total_claimed
             .checked_add(&total_indemnities)?
             .checked_add(&total_interest)?;
-        if let Some(f) = fee {
-            total_due = total_due.checked_add(&f)?;
+        for f in fee.iter().chain(&percent_fee) {
+            total_due = total_due.checked_add(f)?;
         }
         let level = u32::try_from(top + 1).unwrap_or(u32::MAX);
         let at_top: Vec<(&str, NaiveDate)> = items
@@ -601,6 +601,7 @@ impl<'a> CustomerRun<'a> {
             total_open,
             total_claimed,
             fee,
+            percent_fee,
             total_indemnities,
             total_interest,
             total_due,
@@ -668,6 +669,7 @@ impl<'a> CustomerRun<'a> {
             total_open,
             total_claimed,
             fee: None,
+            percent_fee: None,
             total_indemnities: Money::zero(currency),
             total_interest: Money::zero(currency),
             total_due: total_claimed,
