@@ -2550,10 +2550,10 @@ pub(crate) mod engine {
     }
 
     /// Item ranges for the threads: one range for a small ledger (threads would cost
-    /// more than they save), else two per thread.
+    /// more than they save), else one per thread: each part holds a copy of the rows.
     fn item_ranges(n: usize) -> Vec<std::ops::Range<usize>> {
         const MIN_PART: usize = 1 << 16;
-        let parts = (rayon::current_num_threads() * 2).min(n / MIN_PART).max(1);
+        let parts = rayon::current_num_threads().min(n / MIN_PART).max(1);
         let size = n.div_ceil(parts).max(1);
         (0..parts)
             .map(|k| (k * size).min(n)..((k + 1) * size).min(n))

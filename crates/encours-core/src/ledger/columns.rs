@@ -575,14 +575,20 @@ impl Ledger {
         if c.ids.push_new(row.id).is_none() || !c.names.push(row.name) {
             return Err(full("customer", &row.id.to_string()));
         }
+        let mut extra = row.extra;
+        let segment = match extra.segment.take() {
+            None => NONE,
+            Some(name) => c.segment_position(name),
+        };
+        c.segment.push(segment);
         c.currency.push(row.currency);
         c.parent.push(parent);
         c.root.push(root);
         if defer_parent && let Some(p) = row.parent {
             c.pending_parents.push((pos, p.to_string()));
         }
-        if !row.extra.is_empty() {
-            c.extra.push(pos, Box::new(row.extra));
+        if !extra.is_empty() {
+            c.extra.push(pos, Box::new(extra));
         }
         Ok(())
     }

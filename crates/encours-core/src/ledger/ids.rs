@@ -147,6 +147,10 @@ pub(crate) struct IdColumn {
     /// integer ids, so reports can borrow a customer's id as text).
     text: TextArena,
     keep_text: bool,
+    /// Integer ids numbered in sequence from the first (`first + position`, as ERPs
+    /// number invoices and payments): found by subtraction, with no index at all
+    /// until an id breaks the sequence.
+    dense: bool,
     table: Table,
     hasher: foldhash::fast::RandomState,
 }
@@ -172,6 +176,7 @@ impl IdColumn {
             ints: None,
             text: TextArena::default(),
             keep_text,
+            dense: false,
             table: Table::default(),
             hasher: foldhash::fast::RandomState::default(),
         }
@@ -216,6 +221,10 @@ impl IdColumn {
     /// Position of an id.
     pub(crate) fn find(&self, id: IdRef<'_>) -> Option<usize> {
         match (&self.ints, id) {
+            (Some(v), IdRef::Int(n)) if self.dense => {
+                let k = usize::try_from(n.checked_sub(*v.first()?)?).ok()?;
+                (k < v.len()).then_some(k)
+            }
             (Some(v), IdRef::Int(n)) => self
                 .table
                 .find(hash_int(&self.hasher, n), |p| v.get(p) == Some(&n)),
@@ -239,6 +248,9 @@ impl IdColumn {
     }
 
     fn grow_for(&mut self, n: usize) {
+        if self.dense {
+            return;
+        }
         let want = (n.max(8) * 2).next_power_of_two();
         if want <= self.table.slots.len() {
             return;
@@ -277,6 +289,24 @@ impl IdColumn {
         if pos == 0 && self.ints.is_none() && self.text.len() == 0 {
             if let IdRef::Int(_) = id {
                 self.ints = Some(Vec::new());
+                self.dense = true;
+            }
+        }
+        // An integer out of sequence ends the dense numbering: index every id so far.
+        if self.dense {
+            let next = self
+                .ints
+                .as_ref()
+                .and_then(|v| v.first().map(|f| f.checked_add(pos as i64)));
+            let in_sequence = match (next, id) {
+                (None, IdRef::Int(_)) => true,
+                (Some(Some(want)), IdRef::Int(n)) => n == want,
+                (Some(Some(want)), IdRef::Str(s)) => IdRef::canonical_int(s) == Some(want),
+                _ => false,
+            };
+            if !in_sequence {
+                self.dense = false;
+                self.grow_for(pos.max(1));
             }
         }
         let id = match (&self.ints, id) {
@@ -309,14 +339,17 @@ impl IdColumn {
                 }
             }
         }
-        let h = self.key_hash(pos);
-        self.table.insert(h, pos32);
+        if !self.dense {
+            let h = self.key_hash(pos);
+            self.table.insert(h, pos32);
+        }
         Some(pos)
     }
 
     /// Turn an integer column into text (a text id arrived that is no integer).
     fn make_text(&mut self) {
         let Some(ints) = self.ints.take() else { return };
+        self.dense = false;
         if !self.keep_text {
             let mut t = TextArena::default();
             t.reserve(ints.len());
@@ -398,6 +431,23 @@ mod tests {
         assert_eq!(c.find(IdRef::Int(999 * 7919 + 100)), Some(1002));
         assert_eq!(itoa_buf(i64::MIN).as_str(), "-9223372036854775808");
         assert_eq!(IdRef::canonical_int("-0"), None);
+        // Numbered in sequence: found by subtraction until the sequence breaks.
+        let mut d = IdColumn::new(false);
+        for n in 100..200 {
+            assert_eq!(d.push(IdRef::Int(n)), Ok((n - 100) as usize));
+        }
+        assert!(d.dense && d.table.slots.is_empty());
+        assert_eq!(d.find(IdRef::Int(150)), Some(50));
+        assert_eq!(d.find(IdRef::Int(99)), None);
+        assert_eq!(d.find(IdRef::Int(200)), None);
+        assert_eq!(d.find(IdRef::Str("101")), Some(1));
+        assert_eq!(d.push(IdRef::Int(150)), Err(true));
+        assert_eq!(d.push(IdRef::Int(7)), Ok(100));
+        assert!(!d.dense);
+        assert_eq!(d.find(IdRef::Int(150)), Some(50));
+        assert_eq!(d.find(IdRef::Int(7)), Some(100));
+        assert_eq!(d.push(IdRef::Str("X")), Ok(101));
+        assert_eq!(d.find(IdRef::Int(199)), Some(99));
         assert_eq!(IdRef::canonical_int("0"), Some(0));
         assert_eq!(IdRef::canonical_int("+1"), None);
     }

@@ -184,6 +184,19 @@ impl CustomerExtra {
     }
 }
 
+impl Customers {
+    /// The position of a segment name, added when new.
+    pub(crate) fn segment_position(&mut self, name: String) -> u32 {
+        if let Some(k) = self.segment_index.get(&name) {
+            return *k;
+        }
+        let k = self.segment_names.len() as u32;
+        self.segment_index.insert(name.clone(), k);
+        self.segment_names.push(name);
+        k
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Customers {
     pub(crate) ids: IdColumn,
@@ -194,6 +207,11 @@ pub(crate) struct Customers {
     /// Group root position (itself without a parent).
     pub(crate) root: Vec<u32>,
     pub(crate) extra: Sparse<Box<CustomerExtra>>,
+    /// Segment of each customer, as a position in `segment_names` (`NONE`: none): a
+    /// few segments shared by every customer.
+    pub(crate) segment: Vec<u32>,
+    pub(crate) segment_names: Vec<String>,
+    segment_index: std::collections::HashMap<String, u32, foldhash::fast::RandomState>,
     /// Parents named during a bulk load, resolved once every customer is in.
     pending_parents: Vec<(u32, String)>,
 }
@@ -207,6 +225,9 @@ impl Default for Customers {
             parent: Vec::new(),
             root: Vec::new(),
             extra: Sparse::default(),
+            segment: Vec::new(),
+            segment_names: Vec::new(),
+            segment_index: Default::default(),
             pending_parents: Vec::new(),
         }
     }
@@ -359,8 +380,10 @@ impl Ledger {
         b.finish()
     }
 
-    /// Build the CSR lists from the columns (end of a bulk load).
+    /// Build the CSR lists from the columns (end of a bulk load), and give back what
+    /// batch-by-batch growth reserved beyond the rows.
     pub(crate) fn build_indexes(&mut self) {
+        self.shrink();
         let nc = self.c.currency.len();
         self.cust_items = Csr::build(nc, self.i.customer.iter().copied());
         self.cust_payments = Csr::build(nc, self.p.customer.iter().copied());
@@ -450,6 +473,29 @@ impl Ledger {
     pub fn add_payment(&mut self, payment: Payment) -> Result<(), LedgerError> {
         self.push_payment(columns::PaymentRow::from_record(&payment))
             .map(|_| ())
+    }
+
+    fn shrink(&mut self) {
+        let i = &mut self.i;
+        i.customer.shrink_to_fit();
+        i.flags.shrink_to_fit();
+        i.issue.shrink_to_fit();
+        i.due.shrink_to_fit();
+        i.amount.shrink_to_fit();
+        i.applied.shrink_to_fit();
+        i.last.shrink_to_fit();
+        let p = &mut self.p;
+        p.customer.shrink_to_fit();
+        p.date.shrink_to_fit();
+        p.amount.shrink_to_fit();
+        p.applied.shrink_to_fit();
+        p.last.shrink_to_fit();
+        let a = &mut self.a;
+        a.source.shrink_to_fit();
+        a.item.shrink_to_fit();
+        a.date.shrink_to_fit();
+        a.amount.shrink_to_fit();
+        a.tag.shrink_to_fit();
     }
 
     // ------------------------------------------------------------------ counts
@@ -885,6 +931,7 @@ impl Ledger {
             + c.root.capacity() * 4
             + c.extra.capacity() * 16
             + c.extra.len() * std::mem::size_of::<CustomerExtra>()
+            + c.segment.capacity() * 4
             + i.ids.heap_bytes()
             + i.customer.capacity() * 4
             + i.flags.capacity()

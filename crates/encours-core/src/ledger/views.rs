@@ -133,13 +133,14 @@ pub struct CustomerView<'a> {
     pub currency: Currency,
     /// Parent position.
     pub parent: Option<CustomerIx>,
+    segment: Option<&'a str>,
     extra: Option<&'a CustomerExtra>,
 }
 
 impl<'a> CustomerView<'a> {
     /// Segment.
     pub fn segment(&self) -> Option<&'a str> {
-        self.extra.and_then(|e| e.segment.as_deref())
+        self.segment
     }
     /// Free tags.
     pub fn tags(&self) -> &'a [String] {
@@ -192,6 +193,11 @@ impl Ledger {
             name: c.names.get(ix)?,
             currency: *c.currency.get(ix)?,
             parent: (parent != NONE).then_some(CustomerIx(parent)),
+            segment: c
+                .segment
+                .get(ix)
+                .and_then(|s| c.segment_names.get(*s as usize))
+                .map(String::as_str),
             extra: c.extra.get(customer.0).map(|b| &**b),
         })
     }
@@ -270,8 +276,8 @@ impl Ledger {
             .parent
             .and_then(|p| self.customer_id(p))
             .map(str::to_owned);
+        c.segment = v.segment.map(str::to_owned);
         if let Some(e) = v.extra {
-            c.segment = e.segment.clone();
             c.tags = e.tags.clone();
             c.country = e.country.clone();
             c.payment_terms = e.payment_terms.clone();
