@@ -332,9 +332,9 @@ impl CreditIndex {
                 continue;
             };
             let root = lv::group_root(ledger, cix);
-            index.ids.insert(c.id.clone(), cix);
+            index.ids.insert(c.id.to_owned(), cix);
             index.customers.push(Position {
-                id: c.id.clone(),
+                id: c.id.to_owned(),
                 currency: c.currency,
                 root,
                 figures: Figures::default(),
@@ -345,7 +345,7 @@ impl CreditIndex {
                 temporary: Vec::new(),
                 insurer: Vec::new(),
                 hold: None,
-                risk_class: c.risk_class.clone(),
+                risk_class: c.risk_class.map(String::from),
             });
             if let Some(g) = index.groups.get_mut(root) {
                 g.members += 1;
@@ -359,7 +359,7 @@ impl CreditIndex {
 
     fn load_ledger(&mut self, ledger: &Ledger, as_of: NaiveDate) -> Result<(), LimitError> {
         for cix in 0..lv::customer_count(ledger) {
-            for &ix in lv::items_of(ledger, cix) {
+            for ix in lv::items_of(ledger, cix) {
                 let (Some(item), Some(state)) =
                     (lv::item_at(ledger, ix), lv::item_state(ledger, ix, as_of))
                 else {
@@ -375,7 +375,7 @@ impl CreditIndex {
                     )?;
                 }
             }
-            for &pix in lv::payments_of(ledger, cix) {
+            for pix in lv::payments_of(ledger, cix) {
                 let Some(p) = lv::payment_at(ledger, pix) else {
                     continue;
                 };

@@ -50,10 +50,11 @@ use serde::{Deserialize, Serialize};
 
 use super::external::{ProviderScale, scale_for};
 use super::ledger_view as lv;
+use super::ledger_view::CustomerRead;
 use super::statements::{AltmanModel, FinancialStatement, Zone};
 use super::{RiskError, invalid, overflow, ratio};
 use crate::dunning::History;
-use crate::ledger::{Customer, Ledger};
+use crate::ledger::Ledger;
 use crate::metrics::PaymentIndexScale;
 use crate::money::{Currency, Money, MoneyError, RoundingMode};
 use crate::promises::PromiseToPay;
@@ -352,12 +353,12 @@ fn windows(config: &FeatureConfig, as_of: NaiveDate) -> Windows {
 fn customer_sums(
     ledger: &Ledger,
     cix: usize,
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     config: &FeatureConfig,
     w: &Windows,
 ) -> Result<Sums, RiskError> {
     let mut s = Sums::new(customer.currency);
-    for &ix in lv::items_of(ledger, cix) {
+    for ix in lv::items_of(ledger, cix) {
         let (Some(item), Some(state)) =
             (lv::item_at(ledger, ix), lv::item_state(ledger, ix, w.as_of))
         else {
@@ -395,7 +396,7 @@ fn customer_sums(
             )?;
         }
     }
-    for &pix in lv::payments_of(ledger, cix) {
+    for pix in lv::payments_of(ledger, cix) {
         let Some(p) = lv::payment_at(ledger, pix) else {
             continue;
         };
@@ -490,7 +491,7 @@ fn broken_ratio(
         }
         due += 1;
         let mut paid = Decimal::ZERO;
-        for &pix in lv::payments_of(ledger, cix) {
+        for pix in lv::payments_of(ledger, cix) {
             if let Some(pay) = lv::payment_at(ledger, pix)
                 && pay.date >= p.made_on
                 && pay.date <= deadline
@@ -511,7 +512,7 @@ fn broken_ratio(
 
 /// The latest usable external score, normalised, with flags for what was not used.
 fn external(
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     scales: &[ProviderScale],
     max_age: u32,
     as_of: NaiveDate,
@@ -555,7 +556,7 @@ fn external(
 
 /// The latest statement's Altman score, unless it is too old.
 fn altman(
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     statements: &[&FinancialStatement],
     config: &FeatureConfig,
     as_of: NaiveDate,
@@ -606,7 +607,7 @@ struct RowContext<'a> {
 fn row(
     ctx: &RowContext<'_>,
     cix: usize,
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     s: &Sums,
     portfolio: Decimal,
 ) -> Result<BehaviouralFeatures, RiskError> {
@@ -617,7 +618,7 @@ fn row(
     let long = days(s.long_days, s.long_amount);
     let broken = match ctx.side.promises.as_ref() {
         None => None,
-        Some(m) => match m.get(customer.id.as_str()) {
+        Some(m) => match m.get(customer.id) {
             Some(ps) => broken_ratio(ctx.ledger, cix, ps, ctx.config.promise_grace_days, w)?,
             None => None,
         },
@@ -636,13 +637,10 @@ fn row(
         &mut flags,
     );
     let no_statements = Vec::new();
-    let sts = ctx
-        .statements
-        .get(customer.id.as_str())
-        .unwrap_or(&no_statements);
+    let sts = ctx.statements.get(customer.id).unwrap_or(&no_statements);
     let z = altman(customer, sts, ctx.config, w.as_of, &mut flags)?;
     Ok(BehaviouralFeatures {
-        customer_id: customer.id.clone(),
+        customer_id: customer.id.to_owned(),
         as_of: w.as_of,
         balance: money(balance),
         open_debits: money(s.open_debits),
@@ -666,7 +664,7 @@ fn row(
             .side
             .levels
             .as_ref()
-            .map(|m| m.get(customer.id.as_str()).copied().unwrap_or(0)),
+            .map(|m| m.get(customer.id).copied().unwrap_or(0)),
         broken_promise_ratio: broken,
         dispute_ratio: share(s.disputed, s.open_debits),
         limit_utilisation: limit,
@@ -750,7 +748,7 @@ pub fn feature_table(
         let Some(c) = lv::customer_at(ledger, cix) else {
             continue;
         };
-        let s = customer_sums(ledger, cix, c, config, &w)?;
+        let s = customer_sums(ledger, cix, &c, config, &w)?;
         let b = s.balance()?;
         if b > Decimal::ZERO {
             add(portfolio.entry(s.currency).or_default(), b)?;
@@ -773,7 +771,7 @@ pub fn feature_table(
             continue;
         };
         let total = portfolio.get(&s.currency).copied().unwrap_or_default();
-        rows.push(row(&ctx, *cix, c, s, total)?);
+        rows.push(row(&ctx, *cix, &c, s, total)?);
     }
     Ok(FeatureTable { as_of, rows })
 }
@@ -818,7 +816,7 @@ pub fn customer_features(
     let cix = lv::customer_index(ledger, customer_id).ok_or_else(unknown)?;
     let c = lv::customer_at(ledger, cix).ok_or_else(unknown)?;
     let w = windows(config, as_of);
-    let s = customer_sums(ledger, cix, c, config, &w)?;
+    let s = customer_sums(ledger, cix, &c, config, &w)?;
     let portfolio = match portfolio_balance {
         Some(p) => p,
         None => {
@@ -830,7 +828,7 @@ pub fn customer_features(
                 if oc.currency != c.currency {
                     continue;
                 }
-                let b = customer_sums(ledger, other, oc, config, &w)?.balance()?;
+                let b = customer_sums(ledger, other, &oc, config, &w)?.balance()?;
                 if b > Decimal::ZERO {
                     add(&mut total, b)?;
                 }
@@ -848,5 +846,5 @@ pub fn customer_features(
         statements: &statements,
         w: &w,
     };
-    row(&ctx, cix, c, &s, portfolio)
+    row(&ctx, cix, &c, &s, portfolio)
 }

@@ -1,14 +1,53 @@
 //! Every read the risk and limits modules make of the ledger, in one place.
 //!
 //! The ledger's storage may change (records built on demand rather than borrowed from
-//! slices); these few functions are the only places `risk` and `limits` touch it, so
-//! such a change is adapted here and nowhere else. Each reads only public `Ledger`
-//! methods.
+//! slices); these few functions and the small read-only views below are the only
+//! places `risk` and `limits` touch it, so such a change is adapted here and nowhere
+//! else. Each reads only public `Ledger` methods.
 
 use chrono::NaiveDate;
 
-use crate::ledger::{Customer, Item, ItemState, Ledger, Payment};
-use crate::money::Money;
+use crate::ledger::{Dispute, ExternalScore, ItemKind, ItemState, Ledger};
+use crate::money::{Currency, Money};
+
+/// What risk and limits read of a customer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CustomerRead<'a> {
+    pub id: &'a str,
+    pub currency: Currency,
+    pub credit_limit: Option<Money>,
+    pub risk_class: Option<&'a str>,
+    pub external_scores: &'a [ExternalScore],
+}
+
+/// What risk and limits read of an item.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemRead<'a> {
+    pub id: &'a str,
+    pub kind: ItemKind,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    dispute: Option<&'a Dispute>,
+}
+
+impl ItemRead<'_> {
+    /// The disputed amount on `date` (zero without an active dispute).
+    pub fn disputed_amount(&self, date: NaiveDate) -> Money {
+        match self.dispute {
+            Some(d) if d.is_active(date) => d.amount,
+            _ => Money::from_minor(0, self.amount.currency()),
+        }
+    }
+}
+
+/// What risk and limits read of a payment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PaymentRead<'a> {
+    pub id: &'a str,
+    pub date: NaiveDate,
+    pub amount: Money,
+}
 
 /// Number of customers.
 pub(crate) fn customer_count(ledger: &Ledger) -> usize {
@@ -16,8 +55,14 @@ pub(crate) fn customer_count(ledger: &Ledger) -> usize {
 }
 
 /// The customer at a position.
-pub(crate) fn customer_at(ledger: &Ledger, ix: usize) -> Option<&Customer> {
-    ledger.customers().get(ix)
+pub(crate) fn customer_at(ledger: &Ledger, ix: usize) -> Option<CustomerRead<'_>> {
+    ledger.customers().get(ix).map(|c| CustomerRead {
+        id: &c.id,
+        currency: c.currency,
+        credit_limit: c.credit_limit,
+        risk_class: c.risk_class.as_deref(),
+        external_scores: &c.external_scores,
+    })
 }
 
 /// Position of a customer by id.
@@ -26,23 +71,34 @@ pub(crate) fn customer_index(ledger: &Ledger, id: &str) -> Option<usize> {
 }
 
 /// The item at a position.
-pub(crate) fn item_at(ledger: &Ledger, ix: usize) -> Option<&Item> {
-    ledger.items().get(ix)
+pub(crate) fn item_at(ledger: &Ledger, ix: usize) -> Option<ItemRead<'_>> {
+    ledger.items().get(ix).map(|i| ItemRead {
+        id: &i.id,
+        kind: i.kind,
+        issue_date: i.issue_date,
+        due_date: i.due_date,
+        amount: i.amount,
+        dispute: i.dispute.as_ref(),
+    })
 }
 
 /// The payment at a position.
-pub(crate) fn payment_at(ledger: &Ledger, ix: usize) -> Option<&Payment> {
-    ledger.payments().get(ix)
+pub(crate) fn payment_at(ledger: &Ledger, ix: usize) -> Option<PaymentRead<'_>> {
+    ledger.payments().get(ix).map(|p| PaymentRead {
+        id: &p.id,
+        date: p.date,
+        amount: p.amount,
+    })
 }
 
 /// Positions of a customer's items.
-pub(crate) fn items_of(ledger: &Ledger, cix: usize) -> &[usize] {
-    ledger.items_of(cix)
+pub(crate) fn items_of(ledger: &Ledger, cix: usize) -> impl Iterator<Item = usize> + '_ {
+    ledger.items_of(cix).iter().copied()
 }
 
 /// Positions of a customer's payments.
-pub(crate) fn payments_of(ledger: &Ledger, cix: usize) -> &[usize] {
-    ledger.payments_of(cix)
+pub(crate) fn payments_of(ledger: &Ledger, cix: usize) -> impl Iterator<Item = usize> + '_ {
+    ledger.payments_of(cix).iter().copied()
 }
 
 /// State of an item at the end of a day (`None` before its issue date).
