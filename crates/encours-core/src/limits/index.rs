@@ -368,7 +368,7 @@ impl CreditIndex {
                 if state.open.is_positive() {
                     self.open_item(
                         cix,
-                        &item.id,
+                        item.id,
                         item.kind.is_debit(),
                         item.due_date,
                         state.open.amount(),
@@ -381,7 +381,7 @@ impl CreditIndex {
                 };
                 let left = lv::payment_unapplied(ledger, pix, as_of);
                 if p.date <= as_of && left.is_positive() {
-                    self.open_payment(cix, &p.id, left.amount())?;
+                    self.open_payment(cix, p.id, left.amount())?;
                 }
             }
         }
