@@ -45,6 +45,17 @@ struct InputsData {
     statements: Vec<FinancialStatement>,
 }
 
+impl InputsData {
+    fn borrowed(&self) -> FeatureInputs<'_> {
+        FeatureInputs {
+            history: self.history.as_ref(),
+            promises: self.promises.as_deref(),
+            scales: &self.scales,
+            statements: &self.statements,
+        }
+    }
+}
+
 /// An optional JSON argument (NULL: the default).
 ///
 /// # Safety
@@ -136,7 +147,7 @@ pub unsafe extern "C" fn encours_risk_feature_table_json(
             (ledger_ref(ledger)?, features_config(opt_text(config_json, config_len, "config_json")?)?,
              opt_json::<InputsData>(inputs_json, inputs_len, "inputs_json", "feature inputs")?)
         };
-        let fi = FeatureInputs { history: inputs.history.as_ref(), promises: inputs.promises.as_deref(), scales: &inputs.scales, statements: &inputs.statements };
+        let fi = inputs.borrowed();
         let table = feature_table(l, &config, &fi, date_arg(as_of, "as_of")?)?;
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(to_json(&table)?, out, out_len) }
@@ -170,7 +181,7 @@ pub unsafe extern "C" fn encours_risk_customer_features_json(
             (ledger_ref(ledger)?, str_arg(customer_id, "customer_id")?, features_config(opt_text(config_json, config_len, "config_json")?)?,
              opt_json::<InputsData>(inputs_json, inputs_len, "inputs_json", "feature inputs")?)
         };
-        let fi = FeatureInputs { history: inputs.history.as_ref(), promises: inputs.promises.as_deref(), scales: &inputs.scales, statements: &inputs.statements };
+        let fi = inputs.borrowed();
         let f = customer_features(l, id, &config, &fi, date_arg(as_of, "as_of")?, None)?;
         // SAFETY: checked non-NULL.
         unsafe { write_alloc_str(to_json(&f)?, out, out_len) }

@@ -264,6 +264,17 @@ struct Inputs {
     statements: Vec<FinancialStatement>,
 }
 
+impl Inputs {
+    fn borrowed(&self) -> FeatureInputs<'_> {
+        FeatureInputs {
+            history: self.history.as_ref(),
+            promises: self.promises.as_deref(),
+            scales: &self.scales,
+            statements: &self.statements,
+        }
+    }
+}
+
 fn inputs(
     config: Option<&Bound<'_, PyAny>>,
     history: Option<PyRef<'_, PyHistory>>,
@@ -362,12 +373,7 @@ fn feature_table_of(
     statements: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyFeatureTable> {
     let i = inputs(config, history, promises, scales, statements)?;
-    let fi = FeatureInputs {
-        history: i.history.as_ref(),
-        promises: i.promises.as_deref(),
-        scales: &i.scales,
-        statements: &i.statements,
-    };
+    let fi = i.borrowed();
     feature_table(&ledger.inner, &i.config, &fi, date_from_py(as_of, "as_of")?)
         .py()
         .map(PyFeatureTable)
@@ -389,12 +395,7 @@ fn customer_features_of<'py>(
     statements: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let i = inputs(config, history, promises, scales, statements)?;
-    let fi = FeatureInputs {
-        history: i.history.as_ref(),
-        promises: i.promises.as_deref(),
-        scales: &i.scales,
-        statements: &i.statements,
-    };
+    let fi = i.borrowed();
     let f = customer_features(
         &ledger.inner,
         customer_id,

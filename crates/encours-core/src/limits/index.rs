@@ -332,9 +332,9 @@ impl CreditIndex {
                 continue;
             };
             let root = lv::group_root(ledger, cix);
-            index.ids.insert(c.id.clone(), cix);
+            index.ids.insert(c.id.to_owned(), cix);
             index.customers.push(Position {
-                id: c.id.clone(),
+                id: c.id.to_owned(),
                 currency: c.currency,
                 root,
                 figures: Figures::default(),
@@ -345,7 +345,7 @@ impl CreditIndex {
                 temporary: Vec::new(),
                 insurer: Vec::new(),
                 hold: None,
-                risk_class: c.risk_class.clone(),
+                risk_class: c.risk_class.map(String::from),
             });
             if let Some(g) = index.groups.get_mut(root) {
                 g.members += 1;
@@ -368,7 +368,7 @@ impl CreditIndex {
                 if state.open.is_positive() {
                     self.open_item(
                         cix,
-                        &item.id,
+                        &item.id.to_string(),
                         item.kind.is_debit(),
                         item.due_date,
                         state.open.amount(),
@@ -381,7 +381,7 @@ impl CreditIndex {
                 };
                 let left = lv::payment_unapplied(ledger, pix, as_of);
                 if p.date <= as_of && left.is_positive() {
-                    self.open_payment(cix, &p.id, left.amount())?;
+                    self.open_payment(cix, &p.id.to_string(), left.amount())?;
                 }
             }
         }

@@ -50,10 +50,11 @@ use serde::{Deserialize, Serialize};
 
 use super::external::{ProviderScale, scale_for};
 use super::ledger_view as lv;
+use super::ledger_view::CustomerRead;
 use super::statements::{AltmanModel, FinancialStatement, Zone};
 use super::{RiskError, invalid, overflow, ratio};
 use crate::dunning::History;
-use crate::ledger::{Customer, Ledger};
+use crate::ledger::Ledger;
 use crate::metrics::PaymentIndexScale;
 use crate::money::{Currency, Money, MoneyError, RoundingMode};
 use crate::promises::PromiseToPay;
@@ -352,7 +353,7 @@ fn windows(config: &FeatureConfig, as_of: NaiveDate) -> Windows {
 fn customer_sums(
     ledger: &Ledger,
     cix: usize,
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     config: &FeatureConfig,
     w: &Windows,
 ) -> Result<Sums, RiskError> {
@@ -511,7 +512,7 @@ fn broken_ratio(
 
 /// The latest usable external score, normalised, with flags for what was not used.
 fn external(
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     scales: &[ProviderScale],
     max_age: u32,
     as_of: NaiveDate,
@@ -555,7 +556,7 @@ fn external(
 
 /// The latest statement's Altman score, unless it is too old.
 fn altman(
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     statements: &[&FinancialStatement],
     config: &FeatureConfig,
     as_of: NaiveDate,
@@ -606,7 +607,7 @@ struct RowContext<'a> {
 fn row(
     ctx: &RowContext<'_>,
     cix: usize,
-    customer: &Customer,
+    customer: &CustomerRead<'_>,
     s: &Sums,
     portfolio: Decimal,
 ) -> Result<BehaviouralFeatures, RiskError> {
@@ -617,7 +618,7 @@ fn row(
     let long = days(s.long_days, s.long_amount);
     let broken = match ctx.side.promises.as_ref() {
         None => None,
-        Some(m) => match m.get(customer.id.as_str()) {
+        Some(m) => match m.get(customer.id) {
             Some(ps) => broken_ratio(ctx.ledger, cix, ps, ctx.config.promise_grace_days, w)?,
             None => None,
         },
@@ -636,13 +637,10 @@ fn row(
         &mut flags,
     );
     let no_statements = Vec::new();
-    let sts = ctx
-        .statements
-        .get(customer.id.as_str())
-        .unwrap_or(&no_statements);
+    let sts = ctx.statements.get(customer.id).unwrap_or(&no_statements);
     let z = altman(customer, sts, ctx.config, w.as_of, &mut flags)?;
     Ok(BehaviouralFeatures {
-        customer_id: customer.id.clone(),
+        customer_id: customer.id.to_owned(),
         as_of: w.as_of,
         balance: money(balance),
         open_debits: money(s.open_debits),
@@ -666,7 +664,7 @@ fn row(
             .side
             .levels
             .as_ref()
-            .map(|m| m.get(customer.id.as_str()).copied().unwrap_or(0)),
+            .map(|m| m.get(customer.id).copied().unwrap_or(0)),
         broken_promise_ratio: broken,
         dispute_ratio: share(s.disputed, s.open_debits),
         limit_utilisation: limit,

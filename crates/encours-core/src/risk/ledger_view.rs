@@ -1,14 +1,55 @@
 //! Every read the risk and limits modules make of the ledger, in one place.
 //!
 //! The ledger's storage may change (records built on demand rather than borrowed from
-//! slices); these few functions are the only places `risk` and `limits` touch it, so
-//! such a change is adapted here and nowhere else. Each reads only public `Ledger`
-//! methods.
+//! slices); these few functions and the small read-only views below are the only
+//! places `risk` and `limits` touch it, so such a change is adapted here and nowhere
+//! else. Each reads only public `Ledger` methods.
 
 use chrono::NaiveDate;
 
-use crate::ledger::{Customer, CustomerIx, Item, ItemIx, ItemState, Ledger, Payment, PaymentIx};
-use crate::money::Money;
+use crate::ledger::{
+    CustomerIx, Dispute, ExternalScore, IdRef, ItemIx, ItemKind, ItemState, Ledger, PaymentIx,
+};
+use crate::money::{Currency, Money};
+
+/// What risk and limits read of a customer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CustomerRead<'a> {
+    pub id: &'a str,
+    pub currency: Currency,
+    pub credit_limit: Option<Money>,
+    pub risk_class: Option<&'a str>,
+    pub external_scores: &'a [ExternalScore],
+}
+
+/// What risk and limits read of an item.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemRead<'a> {
+    pub id: IdRef<'a>,
+    pub kind: ItemKind,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    dispute: Option<&'a Dispute>,
+}
+
+impl ItemRead<'_> {
+    /// The disputed amount on `date` (zero without an active dispute).
+    pub fn disputed_amount(&self, date: NaiveDate) -> Money {
+        match self.dispute {
+            Some(d) if d.is_active(date) => d.amount,
+            _ => Money::from_minor(0, self.amount.currency()),
+        }
+    }
+}
+
+/// What risk and limits read of a payment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PaymentRead<'a> {
+    pub id: IdRef<'a>,
+    pub date: NaiveDate,
+    pub amount: Money,
+}
 
 /// Number of customers.
 pub(crate) fn customer_count(ledger: &Ledger) -> usize {
@@ -16,8 +57,16 @@ pub(crate) fn customer_count(ledger: &Ledger) -> usize {
 }
 
 /// The customer at a position.
-pub(crate) fn customer_at(ledger: &Ledger, ix: usize) -> Option<Customer> {
-    ledger.customer_at(CustomerIx::new(ix))
+pub(crate) fn customer_at(ledger: &Ledger, ix: usize) -> Option<CustomerRead<'_>> {
+    ledger
+        .customer_view(CustomerIx::new(ix))
+        .map(|c| CustomerRead {
+            id: c.id,
+            currency: c.currency,
+            credit_limit: c.credit_limit(),
+            risk_class: c.risk_class(),
+            external_scores: c.external_scores(),
+        })
 }
 
 /// Position of a customer by id.
@@ -26,13 +75,26 @@ pub(crate) fn customer_index(ledger: &Ledger, id: &str) -> Option<usize> {
 }
 
 /// The item at a position.
-pub(crate) fn item_at(ledger: &Ledger, ix: usize) -> Option<Item> {
-    ledger.item_at(ItemIx::new(ix))
+pub(crate) fn item_at(ledger: &Ledger, ix: usize) -> Option<ItemRead<'_>> {
+    ledger.item_view(ItemIx::new(ix)).map(|i| ItemRead {
+        id: i.id,
+        kind: i.kind,
+        issue_date: i.issue_date,
+        due_date: i.due_date,
+        amount: i.amount,
+        dispute: i.dispute,
+    })
 }
 
 /// The payment at a position.
-pub(crate) fn payment_at(ledger: &Ledger, ix: usize) -> Option<Payment> {
-    ledger.payment_at(PaymentIx::new(ix))
+pub(crate) fn payment_at(ledger: &Ledger, ix: usize) -> Option<PaymentRead<'_>> {
+    ledger
+        .payment_view(PaymentIx::new(ix))
+        .map(|p| PaymentRead {
+            id: p.id,
+            date: p.date,
+            amount: p.amount,
+        })
 }
 
 /// Positions of a customer's items.
