@@ -61,7 +61,13 @@ jobs=${FUZZ_JOBS:-1}
 
 cd fuzz
 # All targets in one build (they share every dependency).
-"${cargo[@]}" fuzz build --sanitizer "$sanitizer" 2>&1 | grep -Ev '^ *(Compiling|Downloaded|Downloading|Locking|Adding|Updating)' || true
+mkdir -p "$work"
+if ! "${cargo[@]}" fuzz build --sanitizer "$sanitizer" >"$work/build.log" 2>&1; then
+    grep -Ev '^ *(Compiling|Downloaded|Downloading|Locking|Adding|Updating)' "$work/build.log" | tail -40
+    echo "fuzz: the targets do not build"
+    echo "fuzz: 0 passed, ${#targets[@]} failed"
+    exit 1
+fi
 parallel=()
 if [ "$jobs" -gt 1 ]; then parallel=(-jobs="$jobs" -workers="$jobs"); fi
 
@@ -78,7 +84,7 @@ for t in "${targets[@]}"; do
     # -timeout: one input taking 10 s is a hang, reported as a crash.
     # -rss_limit_mb: an input that needs 2 GB is a memory blow-up, also a crash.
     if "${cargo[@]}" fuzz run --sanitizer "$sanitizer" "$t" "$corpus" ${seeds:+"$seeds"} -- \
-        -max_total_time="$per_target" -timeout=10 -rss_limit_mb=2048 \
+        -max_total_time="$per_target" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 \
         "${parallel[@]}" \
         >"$log" 2>&1; then
