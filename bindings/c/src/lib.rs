@@ -37,6 +37,9 @@ mod money;
 mod reports;
 mod terms;
 mod version;
+// The boundary's pointer paths, for Miri (scripts/miri.sh).
+#[cfg(test)]
+mod pointer_tests;
 
 pub use calendar::*;
 pub use date::*;
