@@ -8,7 +8,7 @@
 #   scripts/mutants.sh money terms         those modules
 #   MUTANTS_SAMPLE=4 scripts/mutants.sh    one mutant in 4 per module (round robin)
 #
-# Each module is tested with its own integration tests (crates/encours-core/tests/<m>.rs)
+# Each module is built and tested with only its own integration tests (crates/encours-core/tests/<m>.rs)
 # and the core's unit tests. Results: $CARGO_TARGET_DIR/mutants/<module>/mutants.out
 # (caught.txt, missed.txt, timeout.txt, unviable.txt). Installs cargo-mutants when
 # missing (`cargo install cargo-mutants --locked`, about 20 minutes here).
@@ -24,7 +24,7 @@ for m in "${modules[@]}"; do
     shard=()
     [ "$sample" -gt 1 ] && shard=(--shard "0/$sample" --sharding round-robin)
     cargo mutants -p encours-core --file "crates/encours-core/src/$m.rs" "${shard[@]}" \
-        --timeout-multiplier 3 -o "$out/$m" -- --lib --test "$m" || true
+        --timeout-multiplier 3 --cargo-arg=--lib --cargo-arg="--test=$m" -o "$out/$m" || true
     o=$out/$m/mutants.out
     c=$(wc -l <"$o/caught.txt"); x=$(wc -l <"$o/missed.txt")
     t=$(wc -l <"$o/timeout.txt"); u=$(wc -l <"$o/unviable.txt")
