@@ -185,7 +185,7 @@ fn records_are_read_through_their_pointers() {
         kind: ENCOURS_ITEM_INVOICE,
         issue_date: FEB_1 - 20,
         due_date: FEB_1 + 10,
-        amount_minor: 100_00,
+        amount_minor: 10_000,
         currency: eur.as_ptr(),
         reference: ptr::null(),
     }];
@@ -193,7 +193,7 @@ fn records_are_read_through_their_pointers() {
         id: p1.as_ptr(),
         customer_id: id.as_ptr(),
         date: FEB_1,
-        amount_minor: 40_00,
+        amount_minor: 4_000,
         currency: eur.as_ptr(),
         reference: ptr::null(),
     }];
@@ -216,7 +216,7 @@ fn records_are_read_through_their_pointers() {
     // SAFETY: a live handle; NUL-terminated ids; writable outputs.
     unsafe {
         assert_eq!(
-            encours_ledger_apply_payment(l, p1.as_ptr(), f1.as_ptr(), 40_00, eur.as_ptr(), FEB_1),
+            encours_ledger_apply_payment(l, p1.as_ptr(), f1.as_ptr(), 4_000, eur.as_ptr(), FEB_1),
             ENCOURS_OK
         );
         let mut open = std::mem::zeroed::<encours_money>();
@@ -224,7 +224,7 @@ fn records_are_read_through_their_pointers() {
             encours_ledger_open_amount(l, f1.as_ptr(), FEB_1, &mut open),
             ENCOURS_OK
         );
-        assert_eq!((open.minor, open.minor_units), (60_00, 2));
+        assert_eq!((open.minor, open.minor_units), (6_000, 2));
         encours_ledger_free(l);
     }
     // A NULL array with a count is refused.
