@@ -79,7 +79,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus" "$artifacts"
     seeds=seeds/$t
     [ -d "$seeds" ] || seeds=
-    log=$work/$t.log
+    log=$work/$t-${mode#--}.log
     start=$(date +%s)
     # -timeout: one input taking 10 s is a hang, reported as a crash.
     # -rss_limit_mb: an input that needs 2 GB is a memory blow-up, also a crash.
@@ -94,12 +94,12 @@ for t in "${targets[@]}"; do
         status=FAILED
         failed=$((failed + 1))
     fi
-    runs=$(grep -Eo 'Done [0-9]+ runs' "$log" | tail -1 | grep -Eo '[0-9]+' || echo "?")
-    [ "$runs" = "?" ] && runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+$' || echo "?")
+    runs=$(grep -aEo 'Done [0-9]+ runs' "$log" | tail -1 | grep -aEo '[0-9]+' || echo "?")
+    [ "$runs" = "?" ] && runs=$(grep -aEo 'stat::number_of_executed_units: *[0-9]+' "$log" | tail -1 | grep -aEo '[0-9]+$' || echo "?")
     units=$(find "$corpus" -type f | wc -l)
     echo "fuzz $t: $status, $runs executions in $(($(date +%s) - start)) s, corpus $units inputs"
     if [ "$status" = FAILED ]; then
-        grep -E 'panicked at|ERROR: |SUMMARY' "$log" | head -5 | sed 's/^/    /'
+        grep -aE 'panicked at|ERROR: |SUMMARY' "$log" | head -5 | sed 's/^/    /'
         ls "$artifacts" | head -3 | sed "s|^|    artifact: $artifacts/|"
         echo "    log: $log; reproduce: (cd fuzz && cargo +nightly fuzz run $t <artifact>)"
     fi
