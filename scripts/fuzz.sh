@@ -81,10 +81,11 @@ for t in "${targets[@]}"; do
     [ -d "$seeds" ] || seeds=
     log=$work/$t-${mode#--}.log
     start=$(date +%s)
-    # -timeout: one input taking 10 s is a hang, reported as a crash.
+    # -timeout: one input taking 60 s is a hang, reported as a crash (10 s gave a false
+    # one on a saturated machine: an 0.25 s input starved of CPU under nice 19).
     # -rss_limit_mb: an input that needs 2 GB is a memory blow-up, also a crash.
     if "${cargo[@]}" fuzz run --sanitizer "$sanitizer" "$t" "$corpus" ${seeds:+"$seeds"} -- \
-        -max_total_time="$per_target" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+        -max_total_time="$per_target" -timeout=60 -rss_limit_mb=2048 -max_len=8192 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 \
         "${parallel[@]}" \
         >"$log" 2>&1; then
