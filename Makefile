@@ -4,12 +4,12 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo test lint test-rust test-c test-python
+.PHONY: demo test lint test-rust test-c test-python test-tools
 
 demo:
 	$(CARGO) run --release --quiet -p encours-cli -- report --sample
 
-test: lint test-rust test-c test-python
+test: lint test-rust test-c test-tools test-python
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -25,3 +25,12 @@ test-c:
 
 test-python:
 	@if [ -f bindings/python/tests/run.sh ]; then bash bindings/python/tests/run.sh; else echo "no Python layer yet"; fi
+
+# Licences and bans (deny.toml), a few seconds of every fuzz target, Miri over the C
+# layer's unit tests (skipped with a message where nightly or its miri component is
+# missing). Long fuzzing runs and mutation testing are documented in fuzz/README.md
+# and docs/testing-tools.md, not run here.
+test-tools:
+	bash scripts/deny.sh
+	bash scripts/fuzz.sh --quick
+	bash scripts/miri.sh

@@ -41,6 +41,9 @@ mod version;
 // Risk scoring and credit limits (issue 12).
 mod limits;
 mod risk;
+// The boundary's pointer paths, for Miri (scripts/miri.sh).
+#[cfg(test)]
+mod pointer_tests;
 
 pub use calendar::*;
 pub use date::*;

@@ -915,3 +915,26 @@ proptest! {
         prop_assert!(large.total.amount() >= small.total.amount());
     }
 }
+
+/// Each statutory rule names the texts it comes from: Code de commerce art. L441-10
+/// (France), Directive 2011/7/EU (EU), BGB § 288 (Germany), the Late Payment of
+/// Commercial Debts (Interest) Act 1998 (United Kingdom). Found by cargo-mutants: an
+/// empty citation passed every integration test (only a doc test read one).
+#[test]
+fn each_jurisdiction_cites_its_statute() {
+    for (jurisdiction, statute) in [
+        (Jurisdiction::France, "Code de commerce, art. L441-10"),
+        (Jurisdiction::EuDirective, "Directive 2011/7/EU"),
+        (Jurisdiction::Germany, "BGB § 288"),
+        (
+            Jurisdiction::UnitedKingdom,
+            "Late Payment of Commercial Debts (Interest) Act 1998",
+        ),
+    ] {
+        assert!(
+            jurisdiction.citation().contains(statute),
+            "{jurisdiction}: {:?} does not cite {statute:?}",
+            jurisdiction.citation()
+        );
+    }
+}
