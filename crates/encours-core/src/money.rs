@@ -1041,9 +1041,15 @@ const MAX_SCALE: u32 = 28;
 /// assert!(add_to_scale(interest, more, 2).is_some());
 /// let a: Decimal = "400000000000000000000000000.01".parse().unwrap();
 /// assert_eq!(add_to_scale(a, a, 2), None);
+/// let zero: Decimal = "0.00".parse().unwrap();
+/// assert_eq!(add_to_scale(zero, -zero, 2).unwrap().to_string(), "0.00");
 /// ```
 pub fn add_to_scale(a: Decimal, b: Decimal, scale: u32) -> Option<Decimal> {
-    let sum = a.checked_add(b)?;
+    let mut sum = a.checked_add(b)?;
+    // `0.00 + -0.00` keeps the sign bit: a zero is never written "-0.00".
+    if sum.is_zero() {
+        sum.set_sign_positive(true);
+    }
     let kept = sum.scale();
     if kept >= a.scale().max(b.scale()).min(scale) {
         return Some(sum);
