@@ -78,7 +78,8 @@ static void check_orders(encours_credit_index *ix) {
   CHECK_STATUS(encours_credit_index_set_options_json(ix, bad, strlen(bad)), ENCOURS_LIMIT_INVALID);
   CHECK_STR(encours_last_error(), "invalid minimum_class: \"Z\" (one of class_order: A, B, C, D, E)");
   const char *typo = "{\"equal_pases\":true}";
-  CHECK_STATUS(encours_credit_index_set_options_json(ix, typo, strlen(typo)), ENCOURS_INVALID_JSON);
+  CHECK_STATUS(encours_credit_index_set_options_json(ix, typo, strlen(typo)), ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "did you mean \"equal_passes\"?");
   CHECK_OK(encours_credit_index_set_options_json(ix, "{}", 2));
   /* An override lets a blocked order through and says what it replaced. */
   const char *forced =

@@ -55,8 +55,8 @@ static void bad_input(const encours_ledger *l) {
   propose_bad(l, "C1", "{\"instalments\":2,\"first_date\":\"2025-01-31\",\"selection\":{\"item_ids\":[\"G-1\"]}}",
               ENCOURS_PLAN_FOREIGN_ITEM, "item \"G-1\" in selection.item_ids[0] belongs to customer \"C2\"");
   propose_bad(l, "C9", TERMS, ENCOURS_NOT_FOUND, "unknown customer \"C9\"");
-  propose_bad(l, "C1", "{\"instalments\":2,\"frequncy\":\"weekly\"}", ENCOURS_INVALID_JSON,
-              "unknown field `frequncy`");
+  propose_bad(l, "C1", "{\"instalments\":2,\"frequncy\":\"weekly\"}", ENCOURS_UNKNOWN_KEY,
+              "unknown key \"frequncy\" at the top level; did you mean \"frequency\"?");
   propose_bad(l, "C1", "{", ENCOURS_INVALID_JSON, "payment plan terms");
   char *out = NULL;
   CHECK_STATUS(encours_plan_propose_json(NULL, "C1", "PL", 0, TERMS, strlen(TERMS), &out, NULL),
@@ -208,8 +208,8 @@ int main(void) {
   const char *bad_rules = "{\"warn_days\":1}";
   CHECK_STATUS(encours_plan_track_json(l, plan, plan_len, NULL, 0, NULL, 0, bad_rules, strlen(bad_rules),
                                        day(2025, 3, 1), &t, NULL),
-               ENCOURS_INVALID_JSON);
-  CHECK_CONTAINS(encours_last_error(), "unknown field `warn_days`");
+               ENCOURS_UNKNOWN_KEY);
+  CHECK_CONTAINS(encours_last_error(), "unknown key \"warn_days\" at the top level; did you mean \"warn_after_days\"?");
   const char *usd = "[{\"date\":\"2025-01-15\",\"amount\":{\"amount\":\"10.00\",\"currency\":\"USD\"}}]";
   CHECK_STATUS(encours_plan_track_json(l, plan, plan_len, usd, strlen(usd), NULL, 0, NULL, 0, day(2025, 3, 1), &t,
                                        NULL),
