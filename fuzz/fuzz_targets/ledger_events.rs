@@ -200,7 +200,7 @@ fn apply(ledger: &mut Ledger, event: &Event) -> bool {
         }
         Event::AutoApply { payment } => {
             let pid = payment_id(*payment);
-            let Some(p) = ledger.payment(&pid).cloned() else {
+            let Some(p) = ledger.payment(&pid) else {
                 assert!(
                     ledger.auto_apply(&pid).is_err(),
                     "auto_apply of an unknown payment succeeded"
