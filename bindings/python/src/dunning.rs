@@ -870,9 +870,9 @@ impl PyDunningPlan {
 /// The record of dunning actions already taken. The caller persists it (`to_json`,
 /// pickling) and passes it to the next `Ledger.dunning_plan`, which then never
 /// repeats an action. Record only the actions actually carried out.
-#[pyclass(name = "History", module = "encours", eq)]
+#[pyclass(name = "History", module = "encours", eq, frozen)]
 #[derive(Clone, PartialEq, Default)]
-pub struct PyHistory(pub History);
+pub struct PyHistory(pub crate::sharing::Shared<History>);
 
 #[pymethods]
 impl PyHistory {
@@ -883,41 +883,40 @@ impl PyHistory {
     }
     /// Record every action of a plan as taken on the plan's date.
     fn record(slf: &Bound<'_, Self>, plan: PyRef<'_, PyDunningPlan>) -> PyResult<()> {
-        crate::sharing::borrow_mut_waiting(slf)?.0.record(&plan.0);
+        slf.get().0.update(|h| h.record(&plan.0));
         Ok(())
     }
     /// Record one action as taken.
     fn record_action(slf: &Bound<'_, Self>, action: PyRef<'_, PyAction>) -> PyResult<()> {
-        crate::sharing::borrow_mut_waiting(slf)?
-            .0
-            .record_action(&action.0);
+        slf.get().0.update(|h| h.record_action(&action.0));
         Ok(())
     }
     /// The entries, in the order recorded, as dicts (action_id, date, customer_id,
     /// kind, scenario_id, step_id, items).
     #[getter]
     fn entries<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_value_to_py(py, &self.0.entries)
+        json_value_to_py(py, &self.0.get().entries)
     }
     fn __len__(&self) -> usize {
-        self.0.entries.len()
+        self.0.get().entries.len()
     }
     /// The JSON form (the core's serde form), compact or indented.
     #[pyo3(signature = (indent = None))]
     fn to_json(&self, indent: Option<usize>) -> PyResult<String> {
-        to_json(&self.0, indent)
+        to_json(&*self.0.get(), indent)
     }
     /// A history from its JSON form.
     #[staticmethod]
     fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_json::<History>(data, "dunning history").map(PyHistory)
+        from_json::<History>(data, "dunning history")
+            .map(|h| PyHistory(crate::sharing::Shared::new(h)))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let json = slf.borrow().to_json(None)?;
+        let json = slf.get().to_json(None)?;
         reduce_json(slf, json)
     }
     fn __repr__(&self) -> String {
-        format!("History(entries={})", self.0.entries.len())
+        format!("History(entries={})", self.0.get().entries.len())
     }
 }
 
@@ -947,7 +946,8 @@ pub fn plan_for(
         |t| t.0.clone(),
     )?;
     let empty = History::default();
-    let history = history.map_or(&empty, |h| &h.0);
+    let snapshot = history.map(|h| h.0.get());
+    let history = snapshot.as_deref().unwrap_or(&empty);
     let mut ctx = PlanContext::new(ledger, &config.0);
     ctx.promises = &promises;
     ctx.calendars = &calendars;

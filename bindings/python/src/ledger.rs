@@ -13,15 +13,16 @@ use crate::errors::{CoreResult, Kind, new_err};
 use crate::money::PyMoney;
 use crate::records::{PyApplication, PyCustomer, PyItem, PyPayment, money_arg};
 use crate::reports;
-use crate::sharing::borrow_mut_waiting;
+use crate::sharing::Shared;
 use crate::table::PyTable;
 
 /// The accounts-receivable ledger: customers, items (invoices, debit and credit
 /// notes), payments and the applications of payments and credit notes to items.
 /// It keeps history, not balances: every figure can be taken as of any date.
-#[pyclass(name = "Ledger", module = "encours")]
+#[pyclass(name = "Ledger", module = "encours", frozen)]
 pub struct PyLedger {
-    pub inner: Ledger,
+    /// Shared between Python threads: see `sharing::Shared`.
+    pub inner: Shared<Ledger>,
 }
 
 pub(crate) fn collect<'py, T: pyo3::PyClass + Clone, U>(
@@ -89,7 +90,9 @@ impl PyLedger {
             |x: &PyApplication| x.0.clone(),
         )?;
         let inner = py.detach(|| Ledger::new(c, i, p, a)).py()?;
-        Ok(PyLedger { inner })
+        Ok(PyLedger {
+            inner: Shared::new(inner),
+        })
     }
 
     /// A ledger from its JSON form (`{"customers": [...], "items": [...],
@@ -111,13 +114,15 @@ impl PyLedger {
             )
             .map_err(|e| new_err(Kind::Input, "json", format!("invalid ledger JSON: {e}")))?
             .py()?;
-        Ok(PyLedger { inner })
+        Ok(PyLedger {
+            inner: Shared::new(inner),
+        })
     }
 
     /// The JSON form; `indent` pretty-prints.
     #[pyo3(signature = (indent = None))]
     fn to_json(&self, py: Python<'_>, indent: Option<usize>) -> PyResult<String> {
-        let data = self.inner.data();
+        let data = self.inner.get().data();
         py.detach(|| to_json(&data, indent))
     }
 
@@ -158,27 +163,29 @@ impl PyLedger {
                 ints,
             )
         })?;
-        Ok(PyLedger { inner })
+        Ok(PyLedger {
+            inner: Shared::new(inner),
+        })
     }
 
     /// Add a customer.
     fn add_customer(slf: &Bound<'_, Self>, customer: PyRef<'_, PyCustomer>) -> PyResult<()> {
-        borrow_mut_waiting(slf)?
+        slf.get()
             .inner
-            .add_customer(customer.0.clone())
+            .update(|l| l.add_customer(customer.0.clone()))
             .py()
     }
 
     /// Add an item (invoice, debit or credit note).
     fn add_item(slf: &Bound<'_, Self>, item: PyRef<'_, PyItem>) -> PyResult<()> {
-        borrow_mut_waiting(slf)?.inner.add_item(item.0.clone()).py()
+        slf.get().inner.update(|l| l.add_item(item.0.clone())).py()
     }
 
     /// Add a payment (unapplied cash until applied).
     fn add_payment(slf: &Bound<'_, Self>, payment: PyRef<'_, PyPayment>) -> PyResult<()> {
-        borrow_mut_waiting(slf)?
+        slf.get()
             .inner
-            .add_payment(payment.0.clone())
+            .update(|l| l.add_payment(payment.0.clone()))
             .py()
     }
 
@@ -192,9 +199,9 @@ impl PyLedger {
     ) -> PyResult<()> {
         let amount = money_arg(amount, "amount")?;
         let date = date_from_py(date, "date")?;
-        borrow_mut_waiting(slf)?
+        slf.get()
             .inner
-            .apply_payment(payment_id, item_id, amount, date)
+            .update(|l| l.apply_payment(payment_id, item_id, amount, date))
             .py()
     }
 
@@ -208,9 +215,9 @@ impl PyLedger {
     ) -> PyResult<()> {
         let amount = money_arg(amount, "amount")?;
         let date = date_from_py(date, "date")?;
-        borrow_mut_waiting(slf)?
+        slf.get()
             .inner
-            .apply_credit_note(credit_note_id, item_id, amount, date)
+            .update(|l| l.apply_credit_note(credit_note_id, item_id, amount, date))
             .py()
     }
 
@@ -219,9 +226,9 @@ impl PyLedger {
         slf: &Bound<'_, Self>,
         application: PyRef<'_, PyApplication>,
     ) -> PyResult<()> {
-        borrow_mut_waiting(slf)?
+        slf.get()
             .inner
-            .record_application(application.0.clone())
+            .update(|l| l.record_application(application.0.clone()))
             .py()
     }
 
@@ -229,16 +236,17 @@ impl PyLedger {
     /// reference names, then to an item whose open amount equals what is left, then
     /// oldest due first. Returns the applications made, each with its rule.
     fn auto_apply(slf: &Bound<'_, Self>, payment_id: &str) -> PyResult<Vec<PyApplication>> {
-        let made = borrow_mut_waiting(slf)?.inner.auto_apply(payment_id).py()?;
+        let made = slf.get().inner.update(|l| l.auto_apply(payment_id)).py()?;
         Ok(made.into_iter().map(PyApplication).collect())
     }
 
     /// Net every open credit note of a customer against its open debits, oldest due
     /// first. Returns the applications made.
     fn net_credit_notes(slf: &Bound<'_, Self>, customer_id: &str) -> PyResult<Vec<PyApplication>> {
-        let made = borrow_mut_waiting(slf)?
+        let made = slf
+            .get()
             .inner
-            .net_credit_notes(customer_id)
+            .update(|l| l.net_credit_notes(customer_id))
             .py()?;
         Ok(made.into_iter().map(PyApplication).collect())
     }
@@ -248,6 +256,7 @@ impl PyLedger {
     #[getter]
     fn customers(&self) -> Vec<PyCustomer> {
         self.inner
+            .get()
             .customers()
             .iter()
             .cloned()
@@ -258,13 +267,20 @@ impl PyLedger {
     /// The items, in insertion order.
     #[getter]
     fn items(&self) -> Vec<PyItem> {
-        self.inner.items().iter().cloned().map(PyItem).collect()
+        self.inner
+            .get()
+            .items()
+            .iter()
+            .cloned()
+            .map(PyItem)
+            .collect()
     }
 
     /// The payments, in insertion order.
     #[getter]
     fn payments(&self) -> Vec<PyPayment> {
         self.inner
+            .get()
             .payments()
             .iter()
             .cloned()
@@ -276,6 +292,7 @@ impl PyLedger {
     #[getter]
     fn applications(&self) -> Vec<PyApplication> {
         self.inner
+            .get()
             .applications()
             .iter()
             .cloned()
@@ -286,65 +303,69 @@ impl PyLedger {
     /// Number of customers.
     #[getter]
     fn num_customers(&self) -> usize {
-        self.inner.customer_count()
+        self.inner.get().customer_count()
     }
 
     /// Number of items.
     #[getter]
     fn num_items(&self) -> usize {
-        self.inner.item_count()
+        self.inner.get().item_count()
     }
 
     /// Number of payments.
     #[getter]
     fn num_payments(&self) -> usize {
-        self.inner.payment_count()
+        self.inner.get().payment_count()
     }
 
     /// Number of applications.
     #[getter]
     fn num_applications(&self) -> usize {
-        self.inner.application_count()
+        self.inner.get().application_count()
     }
 
     /// Bytes the ledger's columns and indexes hold (customers, items, payments and
     /// applications), for capacity planning.
     fn memory_bytes(&self) -> usize {
-        self.inner.heap_bytes()
+        self.inner.get().heap_bytes()
     }
 
     /// A customer by id, or None.
     fn customer(&self, id: &str) -> Option<PyCustomer> {
-        self.inner.customer(id).map(PyCustomer)
+        self.inner.get().customer(id).map(PyCustomer)
     }
 
     /// An item by id, or None.
     fn item(&self, id: &str) -> Option<PyItem> {
-        self.inner.item(id).map(PyItem)
+        self.inner.get().item(id).map(PyItem)
     }
 
     /// A payment by id, or None.
     fn payment(&self, id: &str) -> Option<PyPayment> {
-        self.inner.payment(id).map(PyPayment)
+        self.inner.get().payment(id).map(PyPayment)
     }
 
     /// The open amount of an item at the end of `as_of` (zero before its issue date).
     fn open_amount(&self, item_id: &str, as_of: &Bound<'_, PyAny>) -> PyResult<PyMoney> {
         let d = date_from_py(as_of, "as_of")?;
-        self.inner.open_amount(item_id, d).py().map(PyMoney)
+        self.inner.get().open_amount(item_id, d).py().map(PyMoney)
     }
 
     /// What is left unapplied of a payment at the end of `as_of`.
     fn unapplied_amount(&self, payment_id: &str, as_of: &Bound<'_, PyAny>) -> PyResult<PyMoney> {
         let d = date_from_py(as_of, "as_of")?;
-        self.inner.unapplied_amount(payment_id, d).py().map(PyMoney)
+        self.inner
+            .get()
+            .unapplied_amount(payment_id, d)
+            .py()
+            .map(PyMoney)
     }
 
     /// A customer's balance at the end of `as_of`: open debits less open credit notes
     /// and unapplied cash. Positive when the customer owes.
     fn balance(&self, customer_id: &str, as_of: &Bound<'_, PyAny>) -> PyResult<PyMoney> {
         let d = date_from_py(as_of, "as_of")?;
-        self.inner.balance(customer_id, d).py().map(PyMoney)
+        self.inner.get().balance(customer_id, d).py().map(PyMoney)
     }
 
     /// Every item issued by `as_of` with its state at the end of that day, as a
@@ -353,7 +374,7 @@ impl PyLedger {
     /// ledger's columns; ids keep the type they came in (integers stay integers).
     fn item_states(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyTable> {
         let d = date_from_py(as_of, "as_of")?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| crate::arrow_out::item_states(ledger, d))?
             .finish()
     }
@@ -362,7 +383,7 @@ impl PyLedger {
     /// currency, balance.
     fn balances(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyTable> {
         let d = date_from_py(as_of, "as_of")?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| crate::arrow_out::balances(ledger, d))?
             .finish()
     }
@@ -394,7 +415,7 @@ impl PyLedger {
     ) -> PyResult<crate::dunning::PyDunningPlan> {
         crate::dunning::plan_for(
             py,
-            &self.inner,
+            &self.inner.get(),
             &config,
             as_of,
             history.as_deref(),
@@ -421,7 +442,7 @@ impl PyLedger {
         let d = date_from_py(as_of, "as_of")?;
         let b = reports::buckets_from(buckets)?;
         let g = reports::group_by_from(group_by)?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| aging::aging(ledger, d, &b, g))
             .py()
             .map(reports::aging_report)
@@ -439,7 +460,7 @@ impl PyLedger {
     ) -> PyResult<reports::PyMetricReport> {
         let d = date_from_py(as_of, "as_of")?;
         let g = reports::group_by_from(group_by)?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| metrics::dso_simple(ledger, d, days, g))
             .py()
             .map(reports::dso_report)
@@ -455,7 +476,7 @@ impl PyLedger {
     ) -> PyResult<reports::PyMetricReport> {
         let d = date_from_py(as_of, "as_of")?;
         let g = reports::group_by_from(group_by)?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| metrics::dso_count_back(ledger, d, g))
             .py()
             .map(reports::count_back_report)
@@ -475,7 +496,7 @@ impl PyLedger {
         let f = date_from_py(from_, "from_")?;
         let t = date_from_py(to, "to")?;
         let g = reports::group_by_from(group_by)?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| metrics::collection_effectiveness(ledger, f, t, sales_divisor, g))
             .py()
             .map(reports::cei_report)
@@ -496,7 +517,7 @@ impl PyLedger {
         let d = date_from_py(as_of, "as_of")?;
         let s = reports::scale_from(scale)?;
         let g = reports::group_by_from(group_by)?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| metrics::payment_behaviour(ledger, d, window_days, &s, g))
             .py()
             .map(reports::payment_report)
@@ -526,7 +547,7 @@ impl PyLedger {
         };
         let g = reports::group_by_from(group_by)?;
         let mode = crate::money::rounding_from_str(mode)?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         let rows = match (fx, base) {
             (None, None) => py.detach(|| metrics::pareto(ledger, d, u, share, g)).py()?,
             (Some(fx), Some(base)) => {
@@ -580,30 +601,30 @@ impl PyLedger {
             payment_index,
             share,
         )?;
-        let ledger = &self.inner;
+        let ledger = &*self.inner.get();
         py.detach(|| metrics::portfolio_summary(ledger, &config, g))
             .py()
             .map(reports::summary_report)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let json = slf.borrow().to_json(slf.py(), None)?;
+        let json = slf.get().to_json(slf.py(), None)?;
         Ok((slf.get_type().getattr("from_json")?, (json,)))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<PyLedger>()
-            .is_ok_and(|o| o.try_borrow().is_ok_and(|o| o.inner == self.inner))
+            .is_ok_and(|o| o.get().inner == self.inner)
     }
 
     fn __repr__(&self) -> String {
         format!(
             "Ledger(customers={}, items={}, payments={}, applications={})",
-            self.inner.customer_count(),
-            self.inner.item_count(),
-            self.inner.payment_count(),
-            self.inner.application_count()
+            self.inner.get().customer_count(),
+            self.inner.get().item_count(),
+            self.inner.get().payment_count(),
+            self.inner.get().application_count()
         )
     }
 }

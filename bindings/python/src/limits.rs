@@ -41,7 +41,7 @@ fn holds_from_dunning_history<'py>(
     history: PyRef<'py, PyHistory>,
     config: PyRef<'py, PyDunningConfig>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    out(py, &holds_from_dunning(&history.0, &config.0))
+    out(py, &holds_from_dunning(&history.0.get(), &config.0))
 }
 
 fn decision_name(d: Decision) -> &'static str {
@@ -89,7 +89,7 @@ impl PyCreditIndex {
         let options: CheckOptions = opt_arg(options, "check options")?;
         options.validate().py()?;
         let inner = CreditIndex::build(
-            &ledger.inner,
+            &ledger.inner.get(),
             &IndexInputs {
                 records: &records,
                 limits: &limits,

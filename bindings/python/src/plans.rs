@@ -293,7 +293,7 @@ fn propose_plan(
     let agreed_on = date_from_py(agreed_on, "agreed_on")?;
     let calendars = calendars_arg(calendars)?;
     plans::propose(
-        &ledger.inner,
+        &ledger.inner.get(),
         customer_id,
         plan_id,
         agreed_on,
@@ -309,7 +309,7 @@ fn propose_plan(
 /// Raises PlanError naming the field.
 #[pyfunction]
 fn validate_plan(ledger: PyRef<'_, PyLedger>, plan: PyRef<'_, PyPaymentPlan>) -> PyResult<()> {
-    plans::validate_plan(&plan.0, &ledger.inner).py()
+    plans::validate_plan(&plan.0, &ledger.inner.get()).py()
 }
 
 /// Track `plan` as of `as_of` with `payments` (a list of `{"date", "amount"}` with
@@ -343,11 +343,13 @@ fn plan_payments_from_ledger(
     as_of: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<PyPlanPayment>> {
     let as_of = date_from_py(as_of, "as_of")?;
-    Ok(plans::payments_from_ledger(&ledger.inner, &plan.0, as_of)
-        .py()?
-        .into_iter()
-        .map(PyPlanPayment)
-        .collect())
+    Ok(
+        plans::payments_from_ledger(&ledger.inner.get(), &plan.0, as_of)
+            .py()?
+            .into_iter()
+            .map(PyPlanPayment)
+            .collect(),
+    )
 }
 
 /// Reschedule what remains of `plan` (as `tracking` found it) into a new plan agreed
@@ -368,7 +370,7 @@ fn reschedule_plan(
     let agreed_on = date_from_py(agreed_on, "agreed_on")?;
     let calendars = calendars_arg(calendars)?;
     plans::reschedule(
-        &ledger.inner,
+        &ledger.inner.get(),
         &plan.0,
         &tracking.0,
         new_plan_id,
@@ -394,7 +396,8 @@ fn payer_profile(
 ) -> PyResult<PyPayerProfile> {
     let as_of = date_from_py(as_of, "as_of")?;
     let broken: Vec<BrokenPlan> = opt_data(broken_plans, "broken plans")?;
-    let mut p = PayerProfile::from_ledger(&ledger.inner, customer_id, as_of, window_days).py()?;
+    let mut p =
+        PayerProfile::from_ledger(&ledger.inner.get(), customer_id, as_of, window_days).py()?;
     p.broken_plans = broken;
     Ok(PyPayerProfile(p))
 }

@@ -288,7 +288,7 @@ fn inputs(
     };
     Ok(Inputs {
         config: opt_arg(config, "feature settings")?,
-        history: history.map(|h| h.0.clone()),
+        history: history.map(|h| (*h.0.get()).clone()),
         promises,
         scales: opt_arg(scales, "provider scales")?,
         statements: opt_arg(statements, "financial statements")?,
@@ -374,9 +374,14 @@ fn feature_table_of(
 ) -> PyResult<PyFeatureTable> {
     let i = inputs(config, history, promises, scales, statements)?;
     let fi = i.borrowed();
-    feature_table(&ledger.inner, &i.config, &fi, date_from_py(as_of, "as_of")?)
-        .py()
-        .map(PyFeatureTable)
+    feature_table(
+        &ledger.inner.get(),
+        &i.config,
+        &fi,
+        date_from_py(as_of, "as_of")?,
+    )
+    .py()
+    .map(PyFeatureTable)
 }
 
 /// The behavioural features of one customer, as a dict.
@@ -397,7 +402,7 @@ fn customer_features_of<'py>(
     let i = inputs(config, history, promises, scales, statements)?;
     let fi = i.borrowed();
     let f = customer_features(
-        &ledger.inner,
+        &ledger.inner.get(),
         customer_id,
         &i.config,
         &fi,

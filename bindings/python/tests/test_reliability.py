@@ -326,8 +326,6 @@ def reader_and_writer(read: Callable[[], object], write: Callable[[], None]) -> 
     return errors
 
 
-@pytest.mark.skip(reason="does not finish since the columnar ledger was merged (session 3): "
-                  "to be found and fixed, see the note on issue #9")
 def test_two_threads_using_one_ledger_wait_for_each_other() -> None:
     # Issue #9: a reader releases the GIL during a report; a writer in another thread
     # got `RuntimeError: Already borrowed`. Writers now wait.
@@ -343,8 +341,6 @@ def test_two_threads_using_one_ledger_wait_for_each_other() -> None:
     assert ledger.balance("T", DAY) == Money("200.00", "EUR")
 
 
-@pytest.mark.skip(reason="does not finish since the columnar ledger was merged (session 3): "
-                  "to be found and fixed, see the note on issue #9")
 def test_a_history_recorded_while_another_thread_plans_waits() -> None:
     ledger = Ledger.from_arrow(*generated_tables(50, 4000, seed=12))
     cfg = DunningConfig.from_dict(config_with([SCENARIO]))
