@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 mode=${1:---quick}
-targets=(terms_parse json_inputs letters_render c_api ledger_events)
+targets=(terms_parse json_inputs letters_render c_api ledger_events money_ops)
 
 case "$mode" in
 --list)
